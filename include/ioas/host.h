@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ioas host: what a Linux host's sysfs says about its IOMMU groups.
+ *
+ * ioas_host_load() reads a sysfs tree (the real /sys, or a copy given with
+ * --sysfs) once and returns an immutable snapshot, struct ioas_host, that
+ * owns every string and array reachable from it:
+ *
+ *   ROOT/kernel/iommu_groups/<N>/{type,reserved_regions,devices/<dev>}
+ *   ROOT/class/iommu/<unit>/[intel-iommu/{cap,ecap}, devices/<dev>]
+ *   ROOT/bus/pci/devices/<dev>/{vendor,device,class,driver}
+ *
+ * Groups come out in ascending numeric id order, each group's devices in
+ * name order, each group's regions in the file's (the kernel's merged)
+ * order.
+ *
+ * Sysfs says less than ioas wants, and this module fills the gaps with
+ * guesses that it always labels as such:
+ *
+ *   - The kernel prints both MSI kinds as "msi". An "msi" line at
+ *     [0x8000000, 0x80fffff] is typed sw-msi (the ARM SMMU and virtio-iommu
+ *     software window); every other "msi" line stays a hardware msi.
+ *   - Sysfs has no origins. Each region gets one from its address, its type
+ *     and the kind of IOMMU the group sits behind (RMRR, IVMD, IORT RMR,
+ *     x86 interrupt range, HyperTransport hole, ...), and the group carries
+ *     IOAS_HOST_GROUP_ORIGINS_GUESSED.
+ *   - Sysfs has no aperture or page sizes. Intel VT-d units expose their
+ *     capability register (intel-iommu/cap), from which the aperture and
+ *     page sizes are computed as the 6.12 driver does; other kinds get their
+ *     driver's rule or a stated default (struct ioas_host_geometry).
+ *
+ * Finally, each group's usable IOVA ranges are what VFIO type1 would report
+ * for a container holding that group alone: a type1 struct ioas_space is
+ * built with the group's aperture, page sizes and regions (with
+ * IOAS_SPACE_UNSAFE_INTERRUPTS, so that interrupt isolation, which sysfs
+ * cannot show, does not hide the answer).
+ *
+ * Everything read is untrusted: every file read is bounded, every entry
+ * name is length-checked, no path is built in a fixed buffer (directories
+ * are opened relative to each other), FIFOs and devices are refused, and
+ * symlinks are followed only where sysfs itself has them (a group's
+ * devices/<dev> entries are used by name, so dangling links are fine).
+ */
+#ifndef IOAS_HOST_H
+#define IOAS_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ioas/range.h>
+#include <ioas/region.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ioas_host;
+
+/**
+ * enum ioas_host_iommu_kind - which IOMMU driver a unit belongs to
+ * @IOAS_HOST_IOMMU_UNKNOWN: no class/iommu entry, or a name ioas does not
+ *                           know
+ * @IOAS_HOST_IOMMU_INTEL_VTD: Intel VT-d ("dmar<N>")
+ * @IOAS_HOST_IOMMU_AMD_VI: AMD-Vi ("ivhd<N>")
+ * @IOAS_HOST_IOMMU_ARM_SMMU: ARM SMMU v1/v2 ("smmu.<addr>", "arm-smmu...")
+ * @IOAS_HOST_IOMMU_ARM_SMMUV3: ARM SMMUv3 ("smmu3.<addr>")
+ * @IOAS_HOST_IOMMU_VIRTIO: virtio-iommu (any name containing "virtio")
+ *
+ * The kind is decided from the entry names under ROOT/class/iommu, which
+ * each driver chooses (iommu_device_sysfs_add()).
+ */
+enum ioas_host_iommu_kind {
+	IOAS_HOST_IOMMU_UNKNOWN = 0,
+	IOAS_HOST_IOMMU_INTEL_VTD,
+	IOAS_HOST_IOMMU_AMD_VI,
+	IOAS_HOST_IOMMU_ARM_SMMU,
+	IOAS_HOST_IOMMU_ARM_SMMUV3,
+	IOAS_HOST_IOMMU_VIRTIO,
+};
+
+#define IOAS_HOST_IOMMU_NR_KINDS 6
+
+/**
+ * enum ioas_host_how - how a geometry value was obtained
+ * @IOAS_HOST_ASSUMED: a default; nothing on the host says so
+ * @IOAS_HOST_FROM_DRIVER: the Linux 6.12 driver's fixed rule for this kind
+ *                         of IOMMU (e.g. SMMUv3 stage 1: 48 bits)
+ * @IOAS_HOST_FROM_HOST: computed from a value read on the host (e.g. the
+ *                       VT-d capability register)
+ */
+enum ioas_host_how {
+	IOAS_HOST_ASSUMED = 0,
+	IOAS_HOST_FROM_DRIVER = 1,
+	IOAS_HOST_FROM_HOST = 2,
+};
+
+/**
+ * struct ioas_host_geometry - the IOMMU domain a group would get
+ * @aperture: addressable IOVA range of a paging domain
+ * @pgsizes: page-size bitmap of that domain (VFIO's iova_pgsizes)
+ * @aperture_how: enum ioas_host_how for @aperture
+ * @pgsizes_how: enum ioas_host_how for @pgsizes
+ * @aperture_source: where @aperture comes from, a sentence fragment such as
+ *                   "dmar0 cap d2008c22260206: MGAW 39 bits, SAGAW 39
+ *                   bits"; owned by the host, never NULL
+ * @pgsizes_source: the same for @pgsizes; never NULL
+ */
+struct ioas_host_geometry {
+	struct ioas_range aperture;
+	uint64_t pgsizes;
+	uint32_t aperture_how;
+	uint32_t pgsizes_how;
+	const char *aperture_source;
+	const char *pgsizes_source;
+};
+
+/* struct ioas_host_iommu.flags */
+#define IOAS_HOST_IOMMU_NO_IRQ_REMAP (1u << 0) /* cannot remap interrupts */
+
+/**
+ * struct ioas_host_iommu - one IOMMU unit (an entry of ROOT/class/iommu)
+ * @name: the entry name, e.g. "dmar0", "smmu3.0x0000000009050000"
+ * @kind: enum ioas_host_iommu_kind
+ * @flags: IOAS_HOST_IOMMU_* bits; IOAS_HOST_IOMMU_NO_IRQ_REMAP is set
+ *         when the unit says it has no interrupt remapping (VT-d: the IR
+ *         bit of intel-iommu/ecap is clear)
+ * @geom: the paging-domain geometry of this unit
+ *
+ * Owned by the host; valid until ioas_host_free().
+ */
+struct ioas_host_iommu {
+	const char *name;
+	uint32_t kind;
+	uint32_t flags;
+	struct ioas_host_geometry geom;
+};
+
+/* struct ioas_host_device.flags */
+#define IOAS_HOST_DEV_PCI (1u << 0) /* vendor, device, class_code are valid */
+
+/**
+ * struct ioas_host_device - one device of a group
+ * @name: the entry name in the group's devices/ folder, e.g.
+ *        "0000:00:01.0"; never NULL
+ * @driver: name of the bound driver, or NULL if none or unknown
+ * @flags: IOAS_HOST_DEV_* bits
+ * @vendor: PCI vendor id
+ * @device: PCI device id
+ * @class_code: PCI class code, 24 bits (e.g. 0x020000)
+ *
+ * PCI details come from ROOT/bus/pci/devices/<name>; devices that are not
+ * found there (platform devices) have only a name.
+ */
+struct ioas_host_device {
+	const char *name;
+	const char *driver;
+	uint32_t flags;
+	uint16_t vendor;
+	uint16_t device;
+	uint32_t class_code;
+};
+
+/* struct ioas_host_group.flags */
+#define IOAS_HOST_GROUP_ORIGINS_GUESSED (1u << 0) /* origins are guesses */
+#define IOAS_HOST_GROUP_SW_MSI_GUESSED  (1u << 1) /* "msi" became sw-msi */
+#define IOAS_HOST_GROUP_NOT_ASSIGNABLE  (1u << 2) /* has a direct region */
+#define IOAS_HOST_GROUP_NO_TYPE_FILE    (1u << 3) /* no 'type' file */
+#define IOAS_HOST_GROUP_NO_REGIONS_FILE (1u << 4) /* no 'reserved_regions' */
+#define IOAS_HOST_GROUP_IOMMU_GUESSED   (1u << 5) /* unit picked, no link */
+#define IOAS_HOST_GROUP_MSI_UNISOLATED  (1u << 6) /* interrupts not remapped */
+
+/**
+ * struct ioas_host_group - one IOMMU group as sysfs shows it
+ * @id: the group number (the folder name)
+ * @flags: IOAS_HOST_GROUP_* bits
+ * @type: the default domain type as the 'type' file says ("DMA-FQ",
+ *        "identity", ...), without the newline; "" if the file is missing
+ * @devices: the group's devices, sorted by name
+ * @nr_devices: entries at @devices
+ * @regions: the reserved regions, in file order, typed and with a (guessed)
+ *           origin each
+ * @nr_regions: entries at @regions
+ * @iommu: the IOMMU unit the group sits behind, or NULL if none is known
+ * @geom: the geometry used for @usable (@iommu's, or defaults)
+ * @usable: the usable IOVA ranges VFIO type1 would report for this group
+ *          alone; empty when @usable_err is non-zero
+ * @nr_usable: entries at @usable
+ * @usable_err: 0, or the negative errno the type1 attach would fail with
+ *              (-EINVAL for a group with a non-relaxable direct region,
+ *              which Linux refuses to hand to userspace)
+ * @usable_note: when @usable_err is non-zero, a sentence saying why, e.g.
+ *               "not assignable: direct region 0x50000000-0x500fffff
+ *               (rmrr) ..."; NULL otherwise
+ *
+ * IOAS_HOST_GROUP_MSI_UNISOLATED is a guess that the group's interrupts
+ * are not remapped (its unit has IOAS_HOST_IOMMU_NO_IRQ_REMAP, or it is a
+ * virtio-iommu on x86, which never remaps them): VFIO type1 then refuses it
+ * with -EPERM unless vfio_iommu_type1.allow_unsafe_interrupts=1. @usable
+ * is computed as if that option were set.
+ *
+ * Everything is owned by the host and valid until ioas_host_free().
+ * Fields may be added at the end in later versions; the host allocates
+ * these structs, so that is not an ABI break.
+ */
+struct ioas_host_group {
+	uint32_t id;
+	uint32_t flags;
+	const char *type;
+	const struct ioas_host_device *devices;
+	size_t nr_devices;
+	const struct ioas_region *regions;
+	size_t nr_regions;
+	const struct ioas_host_iommu *iommu;
+	struct ioas_host_geometry geom;
+	const struct ioas_range *usable;
+	size_t nr_usable;
+	int usable_err;
+	const char *usable_note;
+};
+
+/* ioas_host_flags() */
+#define IOAS_HOST_NO_GROUPS_DIR    (1u << 0) /* no iommu_groups folder */
+#define IOAS_HOST_EMPTY_GROUPS_DIR (1u << 1) /* folder present, no group */
+#define IOAS_HOST_BARE_GROUPS_DIR  (1u << 2) /* root was iommu_groups itself */
+
+#define IOAS_HOST_PATH_MAX 4096
+
+/**
+ * struct ioas_host_diag - what ioas_host_load() ran into
+ * @diag: for -EBADMSG, the line, byte offset and reason in the offending
+ *        file (line 0 when the whole file is at fault); reason is set for
+ *        every error
+ * @group: the group involved, or UINT32_MAX if none
+ * @path: the file or folder involved, NUL-terminated (truncated if longer
+ *        than IOAS_HOST_PATH_MAX - 1 bytes); "" if none
+ */
+struct ioas_host_diag {
+	struct ioas_diag diag;
+	uint32_t group;
+	char path[IOAS_HOST_PATH_MAX];
+};
+
+/**
+ * ioas_host_load() - read a host's IOMMU groups from sysfs
+ * @sysfs_root: a sysfs mount (ROOT/kernel/iommu_groups, ROOT/class/iommu
+ *              and ROOT/bus/pci/devices are read), or an iommu_groups
+ *              folder itself (used when ROOT/kernel/iommu_groups does not
+ *              exist but ROOT holds numeric group folders; then
+ *              IOAS_HOST_BARE_GROUPS_DIR is set and nothing else is read);
+ *              NULL means "/sys"
+ * @out: receives the snapshot on success; untouched on failure
+ * @diag: optional; on failure, says which file, group, line and why
+ *
+ * A host without an iommu_groups folder (a kernel without IOMMU support:
+ * the iommu core creates it at boot otherwise) or with an empty one (IOMMU
+ * disabled or absent, or no device behind it) loads successfully with no
+ * groups; ioas_host_flags() tells the two apart. A missing 'type' or
+ * 'reserved_regions' file is not an error (the group's flags say so); a
+ * device's PCI details that are missing or unreadable are left out.
+ * Symlinks are followed (sysfs is made of them); a group's devices are
+ * taken by entry name, so a dangling devices/<dev> link is fine.
+ *
+ * The caller owns *@out and releases it with ioas_host_free().
+ *
+ * Return: 0 on success; -ENOENT if @sysfs_root does not exist; -ENOTDIR if
+ * it is not a folder; -EACCES if a folder or file that is needed cannot be
+ * read; -EBADMSG for malformed contents: a reserved_regions or type file
+ * that does not parse, a VT-d cap that is not a hex number, a file larger
+ * than 64 KiB, a file that is not a regular file, a group entry that is
+ * not a folder, more than 65536 groups or 65536 devices in a group;
+ * -EINVAL if @sysfs_root is empty or too long; -EIO for another read
+ * error; -ENOMEM.
+ */
+int ioas_host_load(const char *sysfs_root, struct ioas_host **out,
+		   struct ioas_host_diag *diag);
+
+/**
+ * ioas_host_free() - release a snapshot
+ * @h: snapshot, may be NULL
+ *
+ * Every pointer obtained from @h becomes invalid.
+ */
+void ioas_host_free(struct ioas_host *h);
+
+/**
+ * ioas_host_flags() - how the groups folder looked
+ * @h: snapshot
+ *
+ * Return: IOAS_HOST_NO_GROUPS_DIR, IOAS_HOST_EMPTY_GROUPS_DIR and
+ * IOAS_HOST_BARE_GROUPS_DIR bits.
+ */
+uint32_t ioas_host_flags(const struct ioas_host *h);
+
+/**
+ * ioas_host_nr_groups() - number of IOMMU groups
+ * @h: snapshot
+ *
+ * Return: the count; 0 for a host without groups.
+ */
+size_t ioas_host_nr_groups(const struct ioas_host *h);
+
+/**
+ * ioas_host_group_peek() - a group by position
+ * @h: snapshot
+ * @i: index, 0 <= @i < ioas_host_nr_groups(); groups are in ascending id
+ *     order
+ *
+ * Return: a borrowed pointer valid until ioas_host_free(@h); NULL if @i is
+ * out of range.
+ */
+const struct ioas_host_group *ioas_host_group_peek(const struct ioas_host *h,
+						   size_t i);
+
+/**
+ * ioas_host_group_find() - a group by id
+ * @h: snapshot
+ * @id: group number
+ *
+ * O(log n).
+ *
+ * Return: a borrowed pointer valid until ioas_host_free(@h); NULL if there
+ * is no such group.
+ */
+const struct ioas_host_group *ioas_host_group_find(const struct ioas_host *h,
+						   uint32_t id);
+
+/**
+ * ioas_host_nr_iommus() - number of IOMMU units under ROOT/class/iommu
+ * @h: snapshot
+ *
+ * Return: the count (0 with IOAS_HOST_BARE_GROUPS_DIR or no class/iommu).
+ */
+size_t ioas_host_nr_iommus(const struct ioas_host *h);
+
+/**
+ * ioas_host_iommu_peek() - an IOMMU unit by position
+ * @h: snapshot
+ * @i: index, 0 <= @i < ioas_host_nr_iommus(); units are in name order
+ *
+ * Return: a borrowed pointer valid until ioas_host_free(@h); NULL if @i is
+ * out of range.
+ */
+const struct ioas_host_iommu *ioas_host_iommu_peek(const struct ioas_host *h,
+						   size_t i);
+
+/**
+ * ioas_host_iommu_kind_name() - short name of an IOMMU kind
+ * @kind: enum ioas_host_iommu_kind
+ *
+ * Return: a static identifier: "intel-vtd", "amd-vi", "arm-smmu",
+ * "arm-smmuv3", "virtio-iommu", or "unknown" (also for values out of
+ * range).
+ */
+const char *ioas_host_iommu_kind_name(uint32_t kind);
+
+/**
+ * ioas_host_iommu_kind_describe() - human name of an IOMMU kind
+ * @kind: enum ioas_host_iommu_kind
+ *
+ * Return: a static string such as "Intel VT-d"; "unknown IOMMU" for
+ * unknown values.
+ */
+const char *ioas_host_iommu_kind_describe(uint32_t kind);
+
+/**
+ * ioas_host_how_name() - how a geometry value was obtained, in words
+ * @how: enum ioas_host_how
+ *
+ * Return: "assumed", "driver rule" or "read from host"; "unknown" for
+ * values out of range. The string is static.
+ */
+const char *ioas_host_how_name(uint32_t how);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* IOAS_HOST_H */

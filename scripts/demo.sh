@@ -1,0 +1,24 @@
+#!/bin/sh
+# make demo: show this host's IOMMU layout; on a host without IOMMU groups
+# (or whose sysfs cannot be read), show two example hosts as well.
+# usage: sh scripts/demo.sh PATH_TO_IOAS
+set -u
+ioas=${1:?usage: demo.sh PATH_TO_IOAS}
+here=$(cd "$(dirname "$0")/.." && pwd)
+sysfs=${IOAS_SYSFS_ROOT:-/sys}
+
+echo "== this host ($sysfs) =="
+if "$ioas" show --sysfs "$sysfs" &&
+   [ -n "$(ls "$sysfs/kernel/iommu_groups" 2>/dev/null)" ]; then
+	exit 0
+fi
+
+echo
+echo "== example host (rebuilt from a real Linux 6.12 capture): intel-rmrr =="
+"$ioas" show --sysfs "$here/examples/hosts/intel-rmrr" || exit $?
+echo
+echo "== example host (rebuilt from QEMU's arm64 DTB and Linux 6.12's rules; see its README): arm64-smmuv3 =="
+"$ioas" show --sysfs "$here/examples/hosts/arm64-smmuv3" || exit $?
+echo
+echo "More in examples/hosts/ (README.md says where each comes from); try:"
+echo "  $ioas show --json --sysfs examples/hosts/virtio"

@@ -1,0 +1,3 @@
+# The same with --json: {"groups":[]} and a note.
+mkdir -p sys/kernel/iommu_groups
+"$IOAS" show --json --sysfs sys

@@ -1,0 +1,2 @@
+# --sysfs without a folder: exit 2.
+"$IOAS" show --sysfs

@@ -1,0 +1,658 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * ioas show: the host's IOMMU groups, their devices, typed reserved regions
+ * with guessed origins, the usable IOVA ranges VFIO type1 would report for
+ * each group, and the aperture and page sizes behind them.
+ *
+ * The library does the reading and the guessing (lib/host_sysfs.c); this
+ * file only formats. Text output is for people: one block per group with
+ * aligned columns, the guesses labelled as such. --json output is for
+ * scripts: a fixed shape ({"groups":[{"id","type","devices","reserved",
+ * "usable", ...}]}) whose first keys never change order or type; more keys
+ * may be appended. Addresses are lowercase hex strings without padding.
+ *
+ * Exit statuses (tool/cmds.h): 0 shown (also for a host with no groups),
+ * 2 bad usage, a missing or non-folder root, malformed sysfs contents,
+ * 3 permission denied or another system error.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include <ioas/host.h>
+#include <ioas/ioas.h>
+
+#include "cmds.h"
+
+#define NCOLS 6
+#define LABEL_WIDTH 8 /* "reserved": column 0 of every group table */
+
+struct row {
+	char *cell[NCOLS];
+};
+
+struct table {
+	struct row *rows;
+	size_t nr;
+	size_t cap;
+	bool oom;
+};
+
+static void show_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: ioas show [--sysfs DIR] [--json]\n"
+		"\n"
+		"Show the IOMMU groups of this host: their devices, reserved regions\n"
+		"(typed, with a guessed origin), and the usable IOVA ranges VFIO type1\n"
+		"would report for each group on its own, with the aperture and page\n"
+		"sizes behind them.\n"
+		"\n"
+		"options:\n"
+		"  --sysfs DIR  read this sysfs tree instead of /sys (default: the\n"
+		"               IOAS_SYSFS_ROOT environment variable, else /sys); DIR may\n"
+		"               also be an iommu_groups folder itself\n"
+		"  --json       print JSON: {\"groups\":[{\"id\",\"type\",\"devices\",\n"
+		"               \"reserved\",\"usable\",...}]}\n"
+		"  --help       print this help\n"
+		"\n"
+		"exit status: 0 shown (also with no groups), 2 bad usage or malformed\n"
+		"sysfs contents, 3 permission denied or another system error.\n");
+}
+
+/* ---------------------------------------------------------------------- */
+/* Formatting helpers */
+
+__attribute__((format(printf, 1, 2)))
+static char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return n < 0 ? NULL : s;
+}
+
+static char *fmt_range(const struct ioas_range *r)
+{
+	return xasprintf("0x%" PRIx64 "-0x%" PRIx64, r->start, r->last);
+}
+
+/*
+ * A size in binary units: a whole number of the largest unit that gives
+ * one below 10240 ("4078 MiB"), else two decimals of the largest unit,
+ * truncated so that a range just short of 16 EiB never reads "16.00 EiB".
+ */
+static char *fmt_size(const struct ioas_range *r)
+{
+	static const char *const units[] = {
+		"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"
+	};
+	unsigned int u = 0, e;
+	uint64_t size, cents;
+
+	if (r->start == 0 && r->last == UINT64_MAX)
+		return xasprintf("%s", "16 EiB");
+	size = r->last - r->start + 1;
+	while (u + 1 < sizeof(units) / sizeof(units[0]) &&
+	       size >> (10 * (u + 1)))
+		u++;
+	for (e = u + 1; e-- > 0;) {
+		uint64_t mask = (UINT64_C(1) << (10 * e)) - 1;
+
+		if (!(size & mask) && (size >> (10 * e)) < 10240)
+			return xasprintf("%" PRIu64 " %s", size >> (10 * e),
+					 units[e]);
+	}
+	cents = (uint64_t)((double)size * 100.0 /
+			   (double)(UINT64_C(1) << (10 * u)));
+	return xasprintf("%" PRIu64 ".%02u %s", cents / 100,
+			 (unsigned int)(cents % 100), units[u]);
+}
+
+static const char *pg_name(unsigned int bit, char *buf, size_t n)
+{
+	static const char *const sfx[] = { "", "K", "M", "G", "T", "P", "E" };
+
+	snprintf(buf, n, "%llu%s", 1ULL << (bit % 10), sfx[bit / 10]);
+	return buf;
+}
+
+/* "4K 2M 1G", or "4K and every larger size" for a page mask. */
+static char *fmt_pgsizes(uint64_t pg)
+{
+	char buf[256] = "", one[16];
+	unsigned int bit, low, nr = 0;
+
+	if (!pg)
+		return xasprintf("%s", "none");
+	low = (unsigned int)__builtin_ctzll(pg);
+	if ((pg | ((UINT64_C(1) << low) - 1)) == UINT64_MAX)
+		return xasprintf("%s and every larger power of two",
+				 pg_name(low, one, sizeof(one)));
+	for (bit = 0; bit < 64; bit++)
+		if (pg & (UINT64_C(1) << bit))
+			nr++;
+	if (nr > 6)
+		return xasprintf("%u sizes from %s", nr,
+				 pg_name(low, one, sizeof(one)));
+	for (bit = 0; bit < 64; bit++) {
+		if (!(pg & (UINT64_C(1) << bit)))
+			continue;
+		if (buf[0])
+			strcat(buf, " ");
+		strcat(buf, pg_name(bit, one, sizeof(one)));
+	}
+	return xasprintf("%s", buf);
+}
+
+static unsigned int aperture_bits(const struct ioas_range *r)
+{
+	if (r->start != 0)
+		return 0;
+	if (r->last == UINT64_MAX)
+		return 64;
+	if (r->last & (r->last + 1))
+		return 0;
+	return (unsigned int)__builtin_ctzll(r->last + 1);
+}
+
+/* ---------------------------------------------------------------------- */
+/* A tiny aligned table: every column padded to its widest cell, except
+ * the last non-empty one of each row; columns listed in @right are
+ * right-aligned. */
+
+static void table_add(struct table *t, int n, ...)
+{
+	struct row *r;
+	va_list ap;
+	int i;
+
+	if (t->oom)
+		goto drop;
+	if (t->nr == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		struct row *v = realloc(t->rows, cap * sizeof(*v));
+
+		if (!v) {
+			t->oom = true;
+			goto drop;
+		}
+		t->rows = v;
+		t->cap = cap;
+	}
+	r = &t->rows[t->nr++];
+	memset(r, 0, sizeof(*r));
+	va_start(ap, n);
+	for (i = 0; i < n && i < NCOLS; i++) {
+		r->cell[i] = va_arg(ap, char *);
+		if (!r->cell[i])
+			t->oom = true;
+	}
+	va_end(ap);
+	return;
+drop:
+	va_start(ap, n);
+	for (i = 0; i < n; i++)
+		free(va_arg(ap, char *));
+	va_end(ap);
+}
+
+static void table_print(const struct table *t, const char *indent,
+			unsigned int right)
+{
+	size_t w[NCOLS] = { LABEL_WIDTH };
+	size_t i;
+	int c, last;
+
+	for (i = 0; i < t->nr; i++)
+		for (c = 0; c < NCOLS; c++)
+			if (t->rows[i].cell[c] &&
+			    strlen(t->rows[i].cell[c]) > w[c])
+				w[c] = strlen(t->rows[i].cell[c]);
+	for (i = 0; i < t->nr; i++) {
+		const struct row *r = &t->rows[i];
+
+		for (last = NCOLS - 1; last > 0 && !r->cell[last]; last--)
+			;
+		fputs(indent, stdout);
+		for (c = 0; c <= last; c++) {
+			const char *s = r->cell[c] ? r->cell[c] : "";
+
+			if (c)
+				fputs("  ", stdout);
+			if (right & (1u << c))
+				printf("%*s", (int)w[c], s);
+			else if (c == last)
+				fputs(s, stdout);
+			else
+				printf("%-*s", (int)w[c], s);
+		}
+		putchar('\n');
+	}
+}
+
+static void table_fini(struct table *t)
+{
+	size_t i;
+	int c;
+
+	for (i = 0; i < t->nr; i++)
+		for (c = 0; c < NCOLS; c++)
+			free(t->rows[i].cell[c]);
+	free(t->rows);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ---------------------------------------------------------------------- */
+/* Text output */
+
+static char *dev_id(const struct ioas_host_device *d)
+{
+	if (!(d->flags & IOAS_HOST_DEV_PCI))
+		return xasprintf("%s", "-");
+	return xasprintf("%04x:%04x", d->vendor, d->device);
+}
+
+static char *dev_class(const struct ioas_host_device *d)
+{
+	if (!(d->flags & IOAS_HOST_DEV_PCI))
+		return xasprintf("%s", "-");
+	return xasprintf("class %06x", d->class_code);
+}
+
+static int print_group_text(const struct ioas_host_group *g)
+{
+	struct table devs = { 0 }, rows = { 0 };
+	char *ap, *pg;
+	size_t i;
+	int oom;
+
+	printf("group %" PRIu32 "  type %s  %zu device%s", g->id,
+	       g->type[0] ? g->type : "?", g->nr_devices,
+	       g->nr_devices == 1 ? "" : "s");
+	if (g->iommu)
+		printf("  behind %s (%s)", g->iommu->name,
+		       ioas_host_iommu_kind_describe(g->iommu->kind));
+	if (g->flags & IOAS_HOST_GROUP_NOT_ASSIGNABLE)
+		printf("  NOT ASSIGNABLE");
+	putchar('\n');
+
+	for (i = 0; i < g->nr_devices; i++) {
+		const struct ioas_host_device *d = &g->devices[i];
+
+		table_add(&devs, 5, xasprintf("%s", i ? "" : "devices"),
+			  xasprintf("%s", d->name), dev_id(d), dev_class(d),
+			  xasprintf("driver %s", d->driver ? d->driver : "-"));
+	}
+	for (i = 0; i < g->nr_regions; i++) {
+		const struct ioas_region *r = &g->regions[i];
+
+		table_add(&rows, 6, xasprintf("%s", i ? "" : "reserved"),
+			  fmt_range(&r->range), fmt_size(&r->range),
+			  xasprintf("%s", ioas_region_type_name(r->type)),
+			  xasprintf("%s", ioas_region_origin_name(r->origin)),
+			  xasprintf("%s",
+				    ioas_region_origin_describe(r->origin)));
+	}
+	for (i = 0; i < g->nr_usable; i++)
+		table_add(&rows, 3, xasprintf("%s", i ? "" : "usable"),
+			  fmt_range(&g->usable[i]), fmt_size(&g->usable[i]));
+	oom = devs.oom || rows.oom;
+	if (!oom) {
+		if (!g->nr_devices)
+			printf("  %-*s  none\n", LABEL_WIDTH, "devices");
+		table_print(&devs, "  ", 0);
+		if (!g->nr_regions)
+			printf("  %-*s  %s\n", LABEL_WIDTH, "reserved",
+			       g->flags & IOAS_HOST_GROUP_NO_REGIONS_FILE ?
+			       "unknown (no reserved_regions file)" : "none");
+		/* Usable rows come after the regions, so a group without
+		 * regions prints them alone; notes go outside the table so
+		 * a long sentence does not widen its columns. */
+		table_print(&rows, "  ", 1u << 2);
+		if (!g->nr_usable)
+			printf("  %-*s  none: %s\n", LABEL_WIDTH, "usable",
+			       g->usable_note ? g->usable_note :
+						"no usable IOVA");
+		if (g->flags & IOAS_HOST_GROUP_MSI_UNISOLATED)
+			printf("  %-*s  interrupts are not remapped (guess): VFIO type1 refuses the group with EPERM unless vfio_iommu_type1.allow_unsafe_interrupts=1\n",
+			       LABEL_WIDTH, "note");
+	}
+	table_fini(&devs);
+	table_fini(&rows);
+	if (oom)
+		return -ENOMEM;
+
+	ap = fmt_range(&g->geom.aperture);
+	pg = fmt_pgsizes(g->geom.pgsizes);
+	if (!ap || !pg) {
+		free(ap);
+		free(pg);
+		return -ENOMEM;
+	}
+	if (aperture_bits(&g->geom.aperture))
+		printf("  %-*s  %s (%u bits; %s: %s)\n", LABEL_WIDTH,
+		       "aperture", ap,
+		       aperture_bits(&g->geom.aperture),
+		       ioas_host_how_name(g->geom.aperture_how),
+		       g->geom.aperture_source);
+	else
+		printf("  %-*s  %s (%s: %s)\n", LABEL_WIDTH, "aperture", ap,
+		       ioas_host_how_name(g->geom.aperture_how),
+		       g->geom.aperture_source);
+	printf("  %-*s  0x%" PRIx64 " (%s; %s: %s)\n", LABEL_WIDTH,
+	       "pgsizes", g->geom.pgsizes, pg,
+	       ioas_host_how_name(g->geom.pgsizes_how),
+	       g->geom.pgsizes_source);
+	free(ap);
+	free(pg);
+	return 0;
+}
+
+/*
+ * The iommu core creates kernel/iommu_groups at boot whenever the kernel
+ * has IOMMU support (iommu_init()), so an empty folder is the usual sign of
+ * an IOMMU that is off, and a missing one of a kernel without it.
+ */
+static const char *no_groups_note(const struct ioas_host *h)
+{
+	if (ioas_host_flags(h) & IOAS_HOST_NO_GROUPS_DIR)
+		return "there is no kernel/iommu_groups folder, so the kernel was built without IOMMU support (CONFIG_IOMMU_API), or this is not a sysfs tree";
+	return "the IOMMU is disabled or absent (Intel: enable VT-d in the firmware and boot with intel_iommu=on; AMD: enable the IOMMU in the firmware; in a VM: add a vIOMMU, e.g. QEMU -device intel-iommu or virtio-iommu-pci), or no device sits behind it";
+}
+
+static int print_text(const struct ioas_host *h, const char *root)
+{
+	size_t i, n = ioas_host_nr_groups(h);
+	bool guessed = false, sw = false;
+	int err;
+
+	for (i = 0; i < ioas_host_nr_iommus(h); i++) {
+		const struct ioas_host_iommu *u = ioas_host_iommu_peek(h, i);
+
+		printf("iommu %s  %s\n", u->name,
+		       ioas_host_iommu_kind_describe(u->kind));
+	}
+	if (!n) {
+		printf("No IOMMU groups in %s: %s.\n", root, no_groups_note(h));
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		const struct ioas_host_group *g = ioas_host_group_peek(h, i);
+
+		guessed |= !!(g->flags & IOAS_HOST_GROUP_ORIGINS_GUESSED);
+		sw |= !!(g->flags & IOAS_HOST_GROUP_SW_MSI_GUESSED);
+	}
+	printf("%zu IOMMU group%s. Usable ranges: what VFIO type1 would report for each group alone.\n",
+	       n, n == 1 ? "" : "s");
+	if (guessed)
+		printf("Origins are guessed from each region's address, type and IOMMU kind (sysfs has none).\n");
+	if (sw)
+		printf("sysfs prints both MSI kinds as \"msi\": the 0x8000000-0x80fffff window is shown as sw-msi.\n");
+	for (i = 0; i < n; i++) {
+		putchar('\n');
+		err = print_group_text(ioas_host_group_peek(h, i));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* JSON output */
+
+static json_t *jhex(uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	return json_string(buf);
+}
+
+static json_t *jrange(const struct ioas_range *r)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	if (json_object_set_new(o, "start", jhex(r->start)) ||
+	    json_object_set_new(o, "last", jhex(r->last))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *jstr_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *json_group(const struct ioas_host_group *g)
+{
+	json_t *o = json_object(), *devs = json_array(), *resv = json_array();
+	json_t *use = json_array(), *info = json_array();
+	json_t *ap = jrange(&g->geom.aperture);
+	int bad = !o || !devs || !resv || !use || !info || !ap;
+	size_t i;
+
+	for (i = 0; !bad && i < g->nr_devices; i++) {
+		const struct ioas_host_device *d = &g->devices[i];
+		json_t *di = json_object();
+
+		bad |= json_array_append_new(devs, json_string(d->name));
+		bad |= !di;
+		bad |= json_object_set_new(di, "name", json_string(d->name));
+		if (d->flags & IOAS_HOST_DEV_PCI) {
+			char id[16], cls[16];
+
+			snprintf(id, sizeof(id), "%04x:%04x", d->vendor,
+				 d->device);
+			snprintf(cls, sizeof(cls), "0x%06x", d->class_code);
+			bad |= json_object_set_new(di, "pci_id",
+						   json_string(id));
+			bad |= json_object_set_new(di, "class",
+						   json_string(cls));
+		}
+		bad |= json_object_set_new(di, "driver",
+					   jstr_or_null(d->driver));
+		bad |= json_array_append_new(info, di);
+	}
+	for (i = 0; !bad && i < g->nr_regions; i++) {
+		const struct ioas_region *r = &g->regions[i];
+		json_t *ro = jrange(&r->range);
+
+		bad |= !ro;
+		bad |= json_object_set_new(ro, "type",
+			json_string(ioas_region_type_name(r->type)));
+		bad |= json_object_set_new(ro, "origin",
+			json_string(ioas_region_origin_name(r->origin)));
+		bad |= json_object_set_new(ro, "sysfs_type",
+			json_string(ioas_region_type_sysfs_name(r->type)));
+		bad |= json_array_append_new(resv, ro);
+	}
+	for (i = 0; !bad && i < g->nr_usable; i++)
+		bad |= json_array_append_new(use, jrange(&g->usable[i]));
+	if (!bad) {
+		bad |= json_object_set_new(ap, "how", json_string(
+			ioas_host_how_name(g->geom.aperture_how)));
+		bad |= json_object_set_new(ap, "source",
+			json_string(g->geom.aperture_source));
+	}
+	if (bad) {
+		json_decref(o);
+		json_decref(devs);
+		json_decref(resv);
+		json_decref(use);
+		json_decref(info);
+		json_decref(ap);
+		return NULL;
+	}
+	/* The fixed keys first, in this order; extras after them. */
+	bad |= json_object_set_new(o, "id", json_integer(g->id));
+	bad |= json_object_set_new(o, "type", json_string(g->type));
+	bad |= json_object_set_new(o, "devices", devs);
+	bad |= json_object_set_new(o, "reserved", resv);
+	bad |= json_object_set_new(o, "usable", use);
+	bad |= json_object_set_new(o, "assignable", json_boolean(
+		!(g->flags & IOAS_HOST_GROUP_NOT_ASSIGNABLE)));
+	if (g->usable_note)
+		bad |= json_object_set_new(o, "note",
+					   json_string(g->usable_note));
+	bad |= json_object_set_new(o, "iommu",
+		jstr_or_null(g->iommu ? g->iommu->name : NULL));
+	bad |= json_object_set_new(o, "iommu_kind", json_string(
+		ioas_host_iommu_kind_name(g->iommu ? g->iommu->kind :
+					  IOAS_HOST_IOMMU_UNKNOWN)));
+	bad |= json_object_set_new(o, "aperture", ap);
+	bad |= json_object_set_new(o, "pgsizes", jhex(g->geom.pgsizes));
+	bad |= json_object_set_new(o, "pgsizes_how", json_string(
+		ioas_host_how_name(g->geom.pgsizes_how)));
+	bad |= json_object_set_new(o, "unsafe_interrupts_needed", json_boolean(
+		!!(g->flags & IOAS_HOST_GROUP_MSI_UNISOLATED)));
+	bad |= json_object_set_new(o, "origins_guessed", json_boolean(
+		!!(g->flags & IOAS_HOST_GROUP_ORIGINS_GUESSED)));
+	bad |= json_object_set_new(o, "device_info", info);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int print_json(const struct ioas_host *h)
+{
+	json_t *root = json_object(), *groups = json_array();
+	json_t *iommus = json_array();
+	size_t i, n = ioas_host_nr_groups(h);
+	int bad = !root || !groups || !iommus;
+	char *s;
+
+	for (i = 0; !bad && i < n; i++)
+		bad |= json_array_append_new(groups,
+			json_group(ioas_host_group_peek(h, i)));
+	for (i = 0; !bad && i < ioas_host_nr_iommus(h); i++) {
+		const struct ioas_host_iommu *u = ioas_host_iommu_peek(h, i);
+		json_t *uo = json_object();
+
+		bad |= !uo;
+		bad |= json_object_set_new(uo, "name", json_string(u->name));
+		bad |= json_object_set_new(uo, "kind", json_string(
+			ioas_host_iommu_kind_name(u->kind)));
+		bad |= json_array_append_new(iommus, uo);
+	}
+	if (bad) {
+		json_decref(root);
+		json_decref(groups);
+		json_decref(iommus);
+		return -ENOMEM;
+	}
+	bad |= json_object_set_new(root, "groups", groups);
+	bad |= json_object_set_new(root, "iommus", iommus);
+	if (!n)
+		bad |= json_object_set_new(root, "note",
+					   json_string(no_groups_note(h)));
+	s = bad ? NULL : json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (!s)
+		return -ENOMEM;
+	puts(s);
+	free(s);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+
+static int report_load_error(int err, const char *root,
+			     const struct ioas_host_diag *d)
+{
+	const char *path = d->path[0] ? d->path : root;
+	const char *reason = d->diag.reason ? d->diag.reason :
+			     ioas_strerror(err);
+
+	fprintf(stderr, "ioas show: %s: ", path);
+	if (d->group != UINT32_MAX)
+		fprintf(stderr, "group %" PRIu32 ", ", d->group);
+	if (err == -EBADMSG && d->diag.line)
+		fprintf(stderr, "line %u, ", d->diag.line);
+	switch (err) {
+	case -ENOENT:
+		fprintf(stderr, "no such folder\n");
+		return 2;
+	case -ENOTDIR:
+		fprintf(stderr, "not a folder\n");
+		return 2;
+	case -EBADMSG:
+	case -EINVAL:
+		fprintf(stderr, "%s\n", reason);
+		return 2;
+	case -EACCES:
+		fprintf(stderr, "permission denied\n");
+		return 3;
+	default:
+		fprintf(stderr, "%s\n", reason);
+		return 3;
+	}
+}
+
+int cmd_show(int argc, char **argv)
+{
+	struct ioas_host_diag diag;
+	const char *root = NULL;
+	struct ioas_host *h;
+	bool json = false;
+	int i, err;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			show_usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--json")) {
+			json = true;
+		} else if (!strcmp(a, "--sysfs")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr,
+					"ioas show: --sysfs needs a folder\n");
+				return 2;
+			}
+			root = argv[++i];
+		} else if (!strncmp(a, "--sysfs=", 8)) {
+			root = a + 8;
+		} else {
+			fprintf(stderr, "ioas show: unknown argument '%s'\n",
+				a);
+			show_usage(stderr);
+			return 2;
+		}
+	}
+	if (!root)
+		root = getenv("IOAS_SYSFS_ROOT");
+	if (!root || !root[0])
+		root = "/sys";
+
+	err = ioas_host_load(root, &h, &diag);
+	if (err)
+		return report_load_error(err, root, &diag);
+	err = json ? print_json(h) : print_text(h, root);
+	ioas_host_free(h);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "ioas show: error writing the output\n");
+		return 3;
+	}
+	if (err) {
+		fprintf(stderr, "ioas show: %s\n", ioas_strerror(err));
+		return 3;
+	}
+	return 0;
+}
