@@ -38,6 +38,7 @@ static const struct {
 	{ EUCLEAN, "EUCLEAN", "internal invariant violated" },
 	{ ERANGE, "ERANGE", "value out of range" },
 	{ EIO, "EIO", "input/output error" },
+	{ ENOTDIR, "ENOTDIR", "not a directory" },
 };
 
 IOAS_EXPORT const char *ioas_strerror(int err)

@@ -4,7 +4,7 @@
 # package is already there. Run as root on a fresh Debian 12.
 set -eu
 
-PKGS="make gcc libc6-dev pkg-config python3 meson ninja-build
+PKGS="make gcc g++ libc6-dev pkg-config python3 meson ninja-build
       libcmocka-dev libjansson-dev libfdt-dev scdoc valgrind clang"
 
 missing=""

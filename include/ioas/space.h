@@ -254,20 +254,24 @@ void ioas_space_free(struct ioas_space *s);
  * @g: the group; copied
  * @why: optional; filled on failure
  *
- * type1 checks, in the kernel's order: a non-relaxable direct region
- * (-EINVAL: DMA ownership cannot be claimed), group already attached
- * (-EINVAL), aperture conflict with the iova list or a mapping (-EINVAL), a
+ * type1 checks, in the kernel's order: group already attached (-EINVAL),
+ * a non-relaxable direct region (-EINVAL: DMA ownership cannot be claimed),
+ * aperture conflict with the iova list or a mapping (-EINVAL), a
  * non-relaxable region over a mapping (-EINVAL), nothing usable left
  * (-EINVAL), interrupts not isolated without IOAS_SPACE_UNSAFE_INTERRUPTS
- * (-EPERM). iommufd: not isolated (-EPERM), direct (-EINVAL), already
- * attached (-EINVAL), a region over a mapping or allowed range
- * (-EADDRINUSE), msi together with sw-msi or two sw-msi (-EINVAL), domain
- * page larger than PAGE_SIZE (-EINVAL), mappings misaligned for the domain
- * or outside its aperture (-EADDRINUSE). native: as iommufd, except that
- * direct regions and msi + sw-msi are accepted.
+ * (-EPERM), and for a group that needs a new domain an existing mapping
+ * its smallest page cannot hold (-EINVAL, replay fails). iommufd: already
+ * attached (-EINVAL), not isolated (-EPERM), direct (-EINVAL), a region over
+ * a mapping or allowed range (-EADDRINUSE), msi together with sw-msi or two
+ * sw-msi (-EINVAL), domain page larger than PAGE_SIZE (-EINVAL), mappings
+ * misaligned for the domain or outside its aperture (-EADDRINUSE). native:
+ * as iommufd, except that direct regions, msi + sw-msi and large domain
+ * pages are accepted.
  *
- * Return: 0 on success; the errors above; -EINVAL for a malformed @g (zero
- * pgsizes, bad aperture, bad region); -E2BIG; -ENOMEM.
+ * Return: 0 on success; the errors above; -EINVAL for a NULL argument or a
+ * malformed @g (zero pgsizes, aperture start > last, region start > last or
+ * unknown type, regions missing); -EOPNOTSUPP for unknown @g->flags;
+ * -E2BIG for a larger @g with a non-zero tail; -ENOMEM.
  */
 int ioas_space_attach(struct ioas_space *s, const struct ioas_group_config *g,
 		      struct ioas_why *why);
@@ -307,7 +311,11 @@ int ioas_space_detach(struct ioas_space *s, uint32_t group,
  * but reserved, outside the aperture or outside allowed ranges is
  * -EADDRINUSE, and the dma limit gives -ENOSPC.
  *
- * Return: 0 on success; the errors above; -E2BIG; -ENOMEM.
+ * Unknown flag bits are -EINVAL for type1 (as VFIO) and -EOPNOTSUPP for
+ * iommufd and native (as iommufd).
+ *
+ * Return: 0 on success; the errors above; -EINVAL for a NULL argument;
+ * -E2BIG for a larger @req with a non-zero tail; -ENOMEM.
  */
 int ioas_space_map(struct ioas_space *s, struct ioas_map_req *req,
 		   struct ioas_why *why);
