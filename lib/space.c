@@ -664,6 +664,15 @@ static int t1_attach(struct ioas_space *s, struct sgroup *g,
 				goto err;
 			}
 		}
+		if (s->t1_set && !(s->pgsize_bitmap & g->pgsizes)) {
+			/* The kernel would AND the bitmaps to 0 and take
+			 * __ffs(0), which is undefined: refuse instead
+			 * (kernel-quirks.md). */
+			why_value(why, s->pgsize_bitmap);
+			ret = why_err(why, -EINVAL,
+				      "the group's page sizes share none with the container's");
+			goto err;
+		}
 		newdom = ioas_calloc_(1, sizeof(*newdom));
 		if (!newdom) {
 			ret = -ENOMEM;
@@ -2029,8 +2038,11 @@ IOAS_EXPORT int ioas_space_check(struct ioas_space *s)
 	}
 	if (ng != s->nr_groups || nd != s->nr_domains || gsum != ng)
 		bad = 1;
+	/* type1: a later domain may raise the container's smallest page
+	 * above existing mappings (the kernel keeps them), so the invariant
+	 * is PAGE_SIZE, the floor vfio_update_pgsize_bitmap() guarantees. */
 	unit = s->cfg.profile == IOAS_PROFILE_TYPE1 ?
-		       min_page(s->pgsize_bitmap) : s->iova_alignment;
+		       s->cfg.page_size : s->iova_alignment;
 	itree_for_each(n, &s->maps) {
 		if (n->start > n->last)
 			bad = 1;

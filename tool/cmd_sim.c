@@ -199,8 +199,9 @@ static int sim_json_print(const struct sim *sim, const struct scn *s,
 		json_decref(ex);
 		return -ENOMEM;
 	}
-	bad |= json_object_set_new(root, "profile",
-				   json_string(ioas_profile_name(s->space.profile)));
+	bad |= json_object_set_new(
+		root, "profile",
+		json_string(ioas_profile_name(s->space.profile)));
 	bad |= json_object_set(root, "steps", sim->steps);
 	bad |= json_object_set_new(ex, "passed",
 				   json_integer((json_int_t)stats->passed));
@@ -241,11 +242,13 @@ int cmd_sim(int argc, char **argv)
 			sim.brief = true;
 		} else if (!strcmp(a, "--backend") ||
 			   !strncmp(a, "--backend=", 10)) {
-			const char *b = a[9] == '=' ? a + 10 :
-				       (i + 1 < argc ? argv[++i] : NULL);
+			const char *b =
+				a[9] == '=' ? a + 10 :
+					      (i + 1 < argc ? argv[++i] : NULL);
 
 			if (!b) {
-				fprintf(stderr, "ioas sim: --backend needs a name\n");
+				fprintf(stderr,
+					"ioas sim: --backend needs a name\n");
 				return 2;
 			}
 			if (strcmp(b, "engine")) {
@@ -293,8 +296,7 @@ int cmd_sim(int argc, char **argv)
 		return 2;
 	}
 	if (ret) {
-		fprintf(stderr, "ioas sim: %s: %s\n", sim.name,
-			strerror(-ret));
+		fprintf(stderr, "ioas sim: %s: %s\n", sim.name, strerror(-ret));
 		return 3;
 	}
 
@@ -306,8 +308,7 @@ int cmd_sim(int argc, char **argv)
 		return 2;
 	}
 	if (ret) {
-		fprintf(stderr, "ioas sim: %s: %s\n", sim.name,
-			strerror(-ret));
+		fprintf(stderr, "ioas sim: %s: %s\n", sim.name, strerror(-ret));
 		return 3;
 	}
 
@@ -336,8 +337,7 @@ int cmd_sim(int argc, char **argv)
 	if (fflush(stdout) || ferror(stdout))
 		ret = ret ? ret : -EIO;
 	if (ret) {
-		fprintf(stderr, "ioas sim: %s: %s\n", sim.name,
-			strerror(-ret));
+		fprintf(stderr, "ioas sim: %s: %s\n", sim.name, strerror(-ret));
 		return 3;
 	}
 	rc = stats.failed ? 1 : 0;

@@ -34,7 +34,10 @@ struct obuf {
 	bool oom;
 };
 
-#define OBUF_INIT { NULL, 0, 0, false }
+#define OBUF_INIT                 \
+	{                         \
+		NULL, 0, 0, false \
+	}
 
 void obuf_init(struct obuf *b);
 void obuf_fini(struct obuf *b);

@@ -12,8 +12,9 @@
  * and trailing junk. Every check that needs no execution is made here, so
  * that a file either runs whole or is rejected whole with one
  * "LINE: reason" naming the bad token. Declared groups and regions per
- * group are capped (SCN_MAX_GROUPS, SCN_MAX_REGIONS) so that a hostile file
- * cannot make the parser or the executor quadratic.
+ * group and in all are capped (SCN_MAX_GROUPS, SCN_MAX_REGIONS,
+ * SCN_MAX_REGIONS_TOTAL) so that no command costs more than a few thousand
+ * steps, however hostile the file.
  *
  * Values the kernel itself rejects (a zero map size, an unaligned IOVA, a
  * single-byte allowed range, a map with no permission) are NOT parse
@@ -44,6 +45,7 @@
 #define SCN_MAX_TOKENS (SCN_MAX_LINE / 2 + 1)
 #define SCN_MAX_GROUPS 1024
 #define SCN_MAX_REGIONS 1024
+#define SCN_MAX_REGIONS_TOTAL 4096
 /* Bytes of a bad token quoted in a message. */
 #define QMAX 48
 
@@ -60,6 +62,7 @@ struct pstate {
 	size_t cap_cmds;
 	size_t cap_groups;
 	size_t *nr_regions; /* per group, parallel to scn->groups */
+	size_t nr_regions_total;
 	struct scn_diag *diag;
 	unsigned int line;
 	struct tok tok[SCN_MAX_TOKENS];
@@ -142,8 +145,9 @@ static int p_range(struct pstate *ps, const char *what, const struct tok *t,
 	if (ret == -EOVERFLOW)
 		return fail_tok(ps, what, t, "does not fit in 64 bits");
 	if (ret)
-		return fail_tok(ps, what, t,
-				"expected <start>-<last> (start <= last) or <start>+<size> (size > 0)");
+		return fail_tok(
+			ps, what, t,
+			"expected <start>-<last> (start <= last) or <start>+<size> (size > 0)");
 	return 0;
 }
 
@@ -192,8 +196,9 @@ static int p_group_ref(struct pstate *ps, const struct tok *t, size_t *idx)
 		return fail_tok(ps, "bad group id", t, "larger than 2^32-1");
 	i = p_group_find(ps, (uint32_t)v);
 	if (i < 0)
-		return fail_tok(ps, "group", t,
-				"not declared (add a 'group' line before this one)");
+		return fail_tok(
+			ps, "group", t,
+			"not declared (add a 'group' line before this one)");
 	*idx = (size_t)i;
 	return 0;
 }
@@ -258,8 +263,9 @@ static int p_space(struct pstate *ps, struct scn_cmd *c)
 
 	(void)c;
 	if (ps->ntok < 2)
-		return fail(ps,
-			    "space: missing profile (usage: space <type1|iommufd|native> aperture=<start>-<last> pgsizes=<mask> ...)");
+		return fail(
+			ps,
+			"space: missing profile (usage: space <type1|iommufd|native> aperture=<start>-<last> pgsizes=<mask> ...)");
 	pt = &ps->tok[1];
 	if (tok_eq(pt, "type1"))
 		sp->profile = IOAS_PROFILE_TYPE1;
@@ -280,23 +286,27 @@ static int p_space(struct pstate *ps, struct scn_cmd *c)
 
 		if (tok_eq(t, "unsafe-interrupts")) {
 			if (sp->unsafe_interrupts)
-				return fail_tok(ps, "duplicate option", t, NULL);
+				return fail_tok(ps, "duplicate option", t,
+						NULL);
 			sp->unsafe_interrupts = true;
 			continue;
 		}
 		if (!tok_kv(t, &k, &v))
-			return fail_tok(ps, "unknown option", t,
-					"expected aperture=, pgsizes=, dma-limit=, page=, hpage= or unsafe-interrupts");
+			return fail_tok(
+				ps, "unknown option", t,
+				"expected aperture=, pgsizes=, dma-limit=, page=, hpage= or unsafe-interrupts");
 		if (tok_eq(&k, "aperture")) {
 			if (have_ap)
-				return fail_tok(ps, "duplicate option", t, NULL);
+				return fail_tok(ps, "duplicate option", t,
+						NULL);
 			ret = p_range(ps, "bad aperture", &v, &sp->aperture);
 			if (ret)
 				return ret;
 			have_ap = true;
 		} else if (tok_eq(&k, "pgsizes")) {
 			if (have_pg)
-				return fail_tok(ps, "duplicate option", t, NULL);
+				return fail_tok(ps, "duplicate option", t,
+						NULL);
 			ret = p_num(ps, "bad pgsizes", &v, &sp->pgsizes);
 			if (ret)
 				return ret;
@@ -306,7 +316,8 @@ static int p_space(struct pstate *ps, struct scn_cmd *c)
 			have_pg = true;
 		} else if (tok_eq(&k, "dma-limit")) {
 			if (have_limit)
-				return fail_tok(ps, "duplicate option", t, NULL);
+				return fail_tok(ps, "duplicate option", t,
+						NULL);
 			ret = p_num(ps, "bad dma-limit", &v, &n);
 			if (ret)
 				return ret;
@@ -317,7 +328,8 @@ static int p_space(struct pstate *ps, struct scn_cmd *c)
 			have_limit = true;
 		} else if (tok_eq(&k, "page")) {
 			if (have_page)
-				return fail_tok(ps, "duplicate option", t, NULL);
+				return fail_tok(ps, "duplicate option", t,
+						NULL);
 			ret = p_num(ps, "bad page", &v, &sp->page_size);
 			if (ret)
 				return ret;
@@ -327,7 +339,8 @@ static int p_space(struct pstate *ps, struct scn_cmd *c)
 			have_page = true;
 		} else if (tok_eq(&k, "hpage")) {
 			if (have_hpage)
-				return fail_tok(ps, "duplicate option", t, NULL);
+				return fail_tok(ps, "duplicate option", t,
+						NULL);
 			ret = p_num(ps, "bad hpage", &v, &sp->hpage_size);
 			if (ret)
 				return ret;
@@ -336,8 +349,9 @@ static int p_space(struct pstate *ps, struct scn_cmd *c)
 						"not a power of two");
 			have_hpage = true;
 		} else {
-			return fail_tok(ps, "unknown option", t,
-					"expected aperture=, pgsizes=, dma-limit=, page=, hpage= or unsafe-interrupts");
+			return fail_tok(
+				ps, "unknown option", t,
+				"expected aperture=, pgsizes=, dma-limit=, page=, hpage= or unsafe-interrupts");
 		}
 	}
 	if (!have_ap)
@@ -345,7 +359,8 @@ static int p_space(struct pstate *ps, struct scn_cmd *c)
 	if (!have_pg)
 		return fail(ps, "space: missing pgsizes=<mask>");
 	if (sp->hpage_size < sp->page_size)
-		return fail(ps, "space: hpage=0x%" PRIx64
+		return fail(ps,
+			    "space: hpage=0x%" PRIx64
 			    " is smaller than page=0x%" PRIx64,
 			    sp->hpage_size, sp->page_size);
 	return 0;
@@ -354,7 +369,8 @@ static int p_space(struct pstate *ps, struct scn_cmd *c)
 static int p_group(struct pstate *ps, struct scn_cmd *c)
 {
 	struct scn *s = ps->scn;
-	bool have_ap = false, have_pg = false, have_irq = false, have_dev = false;
+	bool have_ap = false, have_pg = false;
+	bool have_irq = false, have_dev = false;
 	struct scn_group g = { 0 };
 	uint64_t id;
 	size_t i;
@@ -362,8 +378,9 @@ static int p_group(struct pstate *ps, struct scn_cmd *c)
 	int ret;
 
 	if (ps->ntok < 2)
-		return fail(ps,
-			    "group: missing id (usage: group <id> [aperture=<s>-<l>] [pgsizes=<mask>] [irq-remap=yes|no] [dev=<pci-address>])");
+		return fail(
+			ps,
+			"group: missing id (usage: group <id> [aperture=<s>-<l>] [pgsizes=<mask>] [irq-remap=yes|no] [dev=<pci-address>])");
 	ret = p_num(ps, "bad group id", &ps->tok[1], &id);
 	if (ret)
 		return ret;
@@ -372,9 +389,10 @@ static int p_group(struct pstate *ps, struct scn_cmd *c)
 				"larger than 2^32-1");
 	old = p_group_find(ps, (uint32_t)id);
 	if (old >= 0)
-		return fail(ps, "group: group %" PRIu64
-			    " is already declared at line %u", id,
-			    s->groups[old].line);
+		return fail(ps,
+			    "group: group %" PRIu64
+			    " is already declared at line %u",
+			    id, s->groups[old].line);
 	if (s->nr_groups >= SCN_MAX_GROUPS)
 		return fail(ps, "group: too many groups (at most %d)",
 			    SCN_MAX_GROUPS);
@@ -389,18 +407,21 @@ static int p_group(struct pstate *ps, struct scn_cmd *c)
 		struct tok k, v;
 
 		if (!tok_kv(t, &k, &v))
-			return fail_tok(ps, "unknown option", t,
-					"expected aperture=, pgsizes=, irq-remap= or dev=");
+			return fail_tok(
+				ps, "unknown option", t,
+				"expected aperture=, pgsizes=, irq-remap= or dev=");
 		if (tok_eq(&k, "aperture")) {
 			if (have_ap)
-				return fail_tok(ps, "duplicate option", t, NULL);
+				return fail_tok(ps, "duplicate option", t,
+						NULL);
 			ret = p_range(ps, "bad aperture", &v, &g.aperture);
 			if (ret)
 				return ret;
 			have_ap = true;
 		} else if (tok_eq(&k, "pgsizes")) {
 			if (have_pg)
-				return fail_tok(ps, "duplicate option", t, NULL);
+				return fail_tok(ps, "duplicate option", t,
+						NULL);
 			ret = p_num(ps, "bad pgsizes", &v, &g.pgsizes);
 			if (ret)
 				return ret;
@@ -410,7 +431,8 @@ static int p_group(struct pstate *ps, struct scn_cmd *c)
 			have_pg = true;
 		} else if (tok_eq(&k, "irq-remap")) {
 			if (have_irq)
-				return fail_tok(ps, "duplicate option", t, NULL);
+				return fail_tok(ps, "duplicate option", t,
+						NULL);
 			if (tok_eq(&v, "yes"))
 				g.irq_remap = true;
 			else if (tok_eq(&v, "no"))
@@ -421,16 +443,19 @@ static int p_group(struct pstate *ps, struct scn_cmd *c)
 			have_irq = true;
 		} else if (tok_eq(&k, "dev")) {
 			if (have_dev)
-				return fail_tok(ps, "duplicate option", t, NULL);
+				return fail_tok(ps, "duplicate option", t,
+						NULL);
 			if (v.n >= SCN_DEV_MAX || !p_pci_addr(&v))
-				return fail_tok(ps, "bad dev", &v,
-						"expected a PCI address [DDDD:]BB:DD.F");
+				return fail_tok(
+					ps, "bad dev", &v,
+					"expected a PCI address [DDDD:]BB:DD.F");
 			memcpy(g.dev, v.s, v.n);
 			g.dev[v.n] = '\0';
 			have_dev = true;
 		} else {
-			return fail_tok(ps, "unknown option", t,
-					"expected aperture=, pgsizes=, irq-remap= or dev=");
+			return fail_tok(
+				ps, "unknown option", t,
+				"expected aperture=, pgsizes=, irq-remap= or dev=");
 		}
 	}
 
@@ -462,14 +487,16 @@ static int p_region(struct pstate *ps, struct scn_cmd *c)
 	int ret;
 
 	if (ps->ntok < 5)
-		return fail(ps,
-			    "region: missing arguments (usage: region <group> <type> <start> <last> [origin=<name>])");
+		return fail(
+			ps,
+			"region: missing arguments (usage: region <group> <type> <start> <last> [origin=<name>])");
 	ret = p_group_ref(ps, &ps->tok[1], &c->group);
 	if (ret)
 		return ret;
 	if (ioas_region_type_parse_n(ps->tok[2].s, ps->tok[2].n, &r->type))
-		return fail_tok(ps, "unknown region type", &ps->tok[2],
-				"expected direct, direct-relaxable, reserved, msi or sw-msi");
+		return fail_tok(
+			ps, "unknown region type", &ps->tok[2],
+			"expected direct, direct-relaxable, reserved, msi or sw-msi");
 	ret = p_num(ps, "bad start", &ps->tok[3], &r->range.start);
 	if (ret)
 		return ret;
@@ -477,7 +504,8 @@ static int p_region(struct pstate *ps, struct scn_cmd *c)
 	if (ret)
 		return ret;
 	if (r->range.start > r->range.last)
-		return fail(ps, "region: start 0x%" PRIx64
+		return fail(ps,
+			    "region: start 0x%" PRIx64
 			    " is above last 0x%" PRIx64
 			    " (last is the inclusive last byte)",
 			    r->range.start, r->range.last);
@@ -492,15 +520,21 @@ static int p_region(struct pstate *ps, struct scn_cmd *c)
 		if (have_origin)
 			return fail_tok(ps, "duplicate option", t, NULL);
 		if (ioas_region_origin_parse_n(v.s, v.n, &r->origin))
-			return fail_tok(ps, "unknown origin", &v,
-					"e.g. user, x86-msi, smmu-sw-msi, rmrr, amd-ht (see doc/scenario.md)");
+			return fail_tok(
+				ps, "unknown origin", &v,
+				"e.g. user, x86-msi, smmu-sw-msi, rmrr, amd-ht (see doc/scenario.md)");
 		have_origin = true;
 	}
 	if (ps->nr_regions[c->group] >= SCN_MAX_REGIONS)
-		return fail(ps, "region: too many regions for group %" PRIu32
-			    " (at most %d)", ps->scn->groups[c->group].id,
-			    SCN_MAX_REGIONS);
+		return fail(ps,
+			    "region: too many regions for group %" PRIu32
+			    " (at most %d)",
+			    ps->scn->groups[c->group].id, SCN_MAX_REGIONS);
+	if (ps->nr_regions_total >= SCN_MAX_REGIONS_TOTAL)
+		return fail(ps, "region: too many regions (at most %d in all)",
+			    SCN_MAX_REGIONS_TOTAL);
 	ps->nr_regions[c->group]++;
+	ps->nr_regions_total++;
 	return 0;
 }
 
@@ -522,8 +556,9 @@ static int p_map(struct pstate *ps, struct scn_cmd *c)
 	int ret;
 
 	if (ps->ntok < 3)
-		return fail(ps,
-			    "map: missing arguments (usage: map <iova|auto> <size> [r|w|rw|none] [va=<addr>])");
+		return fail(
+			ps,
+			"map: missing arguments (usage: map <iova|auto> <size> [r|w|rw|none] [va=<addr>])");
 	c->flags = IOAS_MAP_READ | IOAS_MAP_WRITE;
 	if (!tok_eq(&ps->tok[1], "auto")) {
 		ret = p_num(ps, "bad iova", &ps->tok[1], &c->iova);
@@ -547,7 +582,8 @@ static int p_map(struct pstate *ps, struct scn_cmd *c)
 			have_prot = true;
 		} else if (tok_kv(t, &k, &v) && tok_eq(&k, "va")) {
 			if (have_va)
-				return fail_tok(ps, "duplicate option", t, NULL);
+				return fail_tok(ps, "duplicate option", t,
+						NULL);
 			ret = p_num(ps, "bad va", &v, &c->va);
 			if (ret)
 				return ret;
@@ -595,8 +631,9 @@ static int p_allow(struct pstate *ps, struct scn_cmd *c)
 	int ret;
 
 	if (ps->ntok < 2)
-		return fail(ps,
-			    "allow: missing arguments (usage: allow <start>-<last>[,<start>-<last>...] | allow none)");
+		return fail(
+			ps,
+			"allow: missing arguments (usage: allow <start>-<last>[,<start>-<last>...] | allow none)");
 	if (tok_eq(&ps->tok[1], "none")) {
 		if (ps->ntok > 2)
 			return fail_tok(ps, "unexpected argument", &ps->tok[2],
@@ -638,8 +675,9 @@ static int p_copy(struct pstate *ps, struct scn_cmd *c)
 	int ret;
 
 	if (ps->ntok < 4)
-		return fail(ps,
-			    "copy: missing arguments (usage: copy <src> <size> <dst|auto> [r|w|rw|none])");
+		return fail(
+			ps,
+			"copy: missing arguments (usage: copy <src> <size> <dst|auto> [r|w|rw|none])");
 	c->flags = IOAS_MAP_READ | IOAS_MAP_WRITE;
 	ret = p_num(ps, "bad source", &ps->tok[1], &c->iova);
 	if (ret)
@@ -660,8 +698,8 @@ static int p_copy(struct pstate *ps, struct scn_cmd *c)
 			return fail_tok(ps, "unknown argument", &ps->tok[i],
 					"expected r, w, rw or none");
 		if (have_prot)
-			return fail_tok(ps, "duplicate permission",
-					&ps->tok[i], NULL);
+			return fail_tok(ps, "duplicate permission", &ps->tok[i],
+					NULL);
 		c->flags = (c->flags & IOAS_MAP_FIXED) | prot;
 		have_prot = true;
 	}
@@ -703,8 +741,9 @@ static int p_expect(struct pstate *ps, struct scn_cmd *c)
 	int ret;
 
 	if (ps->ntok < 2)
-		return fail(ps,
-			    "expect: missing result (usage: expect ok [key=value...] | expect err <ERRNO> | expect usable <start>-<last>...)");
+		return fail(
+			ps,
+			"expect: missing result (usage: expect ok [key=value...] | expect err <ERRNO> | expect usable <start>-<last>...)");
 	/* The space line is always first, so there is a target. */
 	c->target = ps->target;
 	tc = &ps->scn->cmds[c->target];
@@ -729,10 +768,11 @@ static int p_expect(struct pstate *ps, struct scn_cmd *c)
 				return fail_tok(ps, "unknown result key", &k,
 						"expected iova or unmapped");
 			if (!(op_keys(tc->op) & key))
-				return fail(ps,
-					    "expect: '%s' (line %u) has no '%.*s' in its result",
-					    scn_op_name(tc->op), tc->line,
-					    (int)k.n, k.s);
+				return fail(
+					ps,
+					"expect: '%s' (line %u) has no '%.*s' in its result",
+					scn_op_name(tc->op), tc->line, (int)k.n,
+					k.s);
 			if (c->keys & key)
 				return fail_tok(ps, "duplicate key", t, NULL);
 			ret = p_num(ps, "bad value", &v, &n);
@@ -753,9 +793,11 @@ static int p_expect(struct pstate *ps, struct scn_cmd *c)
 		c->op = SCN_EXPECT_ERR;
 		if (ps->ntok != 3)
 			return ps->ntok < 3 ?
-				fail(ps, "expect err: missing errno name (e.g. EINVAL)") :
-				fail_tok(ps, "unexpected argument",
-					 &ps->tok[3], "expect err <ERRNO>");
+				       fail(ps,
+					    "expect err: missing errno name (e.g. EINVAL)") :
+				       fail_tok(ps, "unexpected argument",
+						&ps->tok[3],
+						"expect err <ERRNO>");
 		e = -EINVAL;
 		if (ps->tok[2].n < sizeof(name)) {
 			memcpy(name, ps->tok[2].s, ps->tok[2].n);
@@ -763,17 +805,19 @@ static int p_expect(struct pstate *ps, struct scn_cmd *c)
 			e = ioas_errno_parse(name);
 		}
 		if (e <= 0)
-			return fail_tok(ps, "unknown errno name", &ps->tok[2],
-					"e.g. EINVAL, EEXIST, ENOENT, EADDRINUSE (ioas(7))");
+			return fail_tok(
+				ps, "unknown errno name", &ps->tok[2],
+				"e.g. EINVAL, EEXIST, ENOENT, EADDRINUSE (ioas(7))");
 		c->err = e;
 		return 0;
 	}
 	if (tok_eq(kind, "usable")) {
 		c->op = SCN_EXPECT_USABLE;
 		if (tc->op != SCN_USABLE)
-			return fail(ps,
-				    "expect usable: checks the result of a 'usable' command, but the command before it is '%s' (line %u)",
-				    scn_op_name(tc->op), tc->line);
+			return fail(
+				ps,
+				"expect usable: checks the result of a 'usable' command, but the command before it is '%s' (line %u)",
+				scn_op_name(tc->op), tc->line);
 		if (ps->ntok == 3 && tok_eq(&ps->tok[2], "none"))
 			return 0;
 		for (i = 2; i < ps->ntok; i++) {
@@ -788,9 +832,9 @@ static int p_expect(struct pstate *ps, struct scn_cmd *c)
 
 				/* canonical: ascending, apart by >= 1 byte */
 				if (r.start <= p->last || r.start - p->last < 2)
-					return fail_tok(ps, "bad range",
-							&ps->tok[i],
-							"ranges must be ascending, disjoint and not touching, as 'usable' prints them");
+					return fail_tok(
+						ps, "bad range", &ps->tok[i],
+						"ranges must be ascending, disjoint and not touching, as 'usable' prints them");
 			}
 			ret = push_range(c, &cap, &r);
 			if (ret)
@@ -798,7 +842,8 @@ static int p_expect(struct pstate *ps, struct scn_cmd *c)
 		}
 		return 0;
 	}
-	return fail_tok(ps, "unknown result", kind, "expected ok, err or usable");
+	return fail_tok(ps, "unknown result", kind,
+			"expected ok, err or usable");
 }
 
 static const struct {
@@ -900,12 +945,15 @@ static int parse_line(struct pstate *ps, const char *s, size_t n)
 			break;
 	ps->cmd = NULL;
 	if (i == sizeof(p_cmds) / sizeof(p_cmds[0]))
-		return fail_tok(ps, "unknown command", &ps->tok[0],
-				"expected space, group, region, attach, detach, map, unmap, unmap-all, allow, copy, usable or expect");
+		return fail_tok(
+			ps, "unknown command", &ps->tok[0],
+			"expected space, group, region, attach, detach, map, unmap, unmap-all, allow, copy, usable or expect");
 	ps->cmd = p_cmds[i].name;
 	if (p_cmds[i].op == SCN_SPACE && scn->nr_cmds)
-		return fail(ps, "space: a scenario has exactly one 'space' line (the first is at line %u)",
-			    scn->cmds[0].line);
+		return fail(
+			ps,
+			"space: a scenario has exactly one 'space' line (the first is at line %u)",
+			scn->cmds[0].line);
 	if (p_cmds[i].op != SCN_SPACE && !scn->nr_cmds)
 		return fail(ps, "%s: the first command must be 'space'",
 			    ps->cmd);
@@ -991,7 +1039,9 @@ int scn_parse(const char *buf, size_t len, struct scn **out,
 	}
 	if (!ret && !ps->scn->nr_cmds) {
 		ps->line = 1;
-		ret = fail(ps, "no 'space' line: a scenario starts with 'space <type1|iommufd|native> ...'");
+		ret = fail(
+			ps,
+			"no 'space' line: a scenario starts with 'space <type1|iommufd|native> ...'");
 	}
 	if (ret == -ENOMEM && diag) {
 		diag->line = ps->line;
@@ -1098,8 +1148,8 @@ struct exec {
 };
 
 static const char *const predicate_words[] = {
-	"is ", "are ", "overlaps ", "lies ", "crosses ", "would ", "extends ",
-	"falls ",
+	"is ",	    "are ",   "overlaps ", "lies ",
+	"crosses ", "would ", "extends ",  "falls ",
 };
 
 /* "is not inside ..." reads as the continuation of "range X-Y". */
@@ -1238,7 +1288,13 @@ static void explain_usable(struct obuf *b, const struct exec *x,
 				if (r->type == IOAS_REGION_DIRECT_RELAXABLE ||
 				    !ioas_range_overlaps(&r->range, rg))
 					continue;
-				if (!best || r->range.start < best->range.start) {
+				/* Linux never shows PCI windows to VFIO or
+				 * iommufd; only native honours them. */
+				if (r->origin == IOAS_ORIGIN_PCI_WINDOW &&
+				    x->s->space.profile != IOAS_PROFILE_NATIVE)
+					continue;
+				if (!best ||
+				    r->range.start < best->range.start) {
 					best = r;
 					bg = i;
 				}
@@ -1248,7 +1304,9 @@ static void explain_usable(struct obuf *b, const struct exec *x,
 			obuf_puts(b, ": ");
 			put_region(b, best, x->s->groups[bg].id);
 			if (pass == 1)
-				obuf_puts(b, ", a group that was detached (type1 keeps the hole it left at an edge of the iova list)");
+				obuf_puts(
+					b,
+					", a group that was detached (type1 keeps the hole it left at an edge of the iova list)");
 			return;
 		}
 		if (pass == 1)
@@ -1298,21 +1356,25 @@ static size_t label_prefix(const char *what, const char *label)
 	return 0;
 }
 
-static void put_value(struct obuf *b, const struct scn_cmd *c,
-		      const char *what, uint64_t v)
+/*
+ * @why->value is an alignment, a limit or (iommufd's non-atomic UNMAP) the
+ * bytes removed before the cut; the engine also leaves it set on checks
+ * it does not concern ("size is zero"), so print it only where the rule
+ * names it.
+ */
+static void put_value(struct obuf *b, const struct scn_cmd *c, const char *what,
+		      uint64_t v)
 {
 	if (strstr(what, "align") || strstr(what, "multiple") ||
 	    strstr(what, "page")) {
 		obuf_printf(b, " (0x%" PRIx64 ")", v);
 	} else if (strstr(what, "limit")) {
 		obuf_printf(b, " (%" PRIu64 ")", v);
-	} else if (c->op == SCN_UNMAP) {
+	} else if (c->op == SCN_UNMAP && strstr(what, "split") && v) {
 		/* iommufd's UNMAP is not atomic: say what it already did */
-		if (v)
-			obuf_printf(b, " (after unmapping 0x%" PRIx64
-				    " bytes before it)", v);
-	} else {
-		obuf_printf(b, " (0x%" PRIx64 ")", v);
+		obuf_printf(b,
+			    " (after unmapping 0x%" PRIx64 " bytes before it)",
+			    v);
 	}
 }
 
@@ -1367,7 +1429,8 @@ static void explain(struct exec *x, const struct scn_cmd *c, int err,
 	}
 	/* Name what the backend did not. */
 	if ((w->flags & (IOAS_WHY_RANGE | IOAS_WHY_REGION | IOAS_WHY_OTHER)) ==
-		    IOAS_WHY_RANGE && (c->op == SCN_MAP || c->op == SCN_COPY)) {
+		    IOAS_WHY_RANGE &&
+	    (c->op == SCN_MAP || c->op == SCN_COPY)) {
 		if (strstr(what, "usable") || strstr(what, "aperture"))
 			explain_usable(b, x, &w->range);
 		else if (strstr(what, "allowed") && x->allowed.nr)
@@ -1439,8 +1502,8 @@ static int x_run(struct exec *x, const struct scn_cmd *c, struct scn_step *st)
 	int ret = 0;
 
 	memset(&why, 0, sizeof(why));
-	if (c->op == SCN_GROUP || c->op == SCN_REGION ||
-	    c->op == SCN_ATTACH || c->op == SCN_DETACH)
+	if (c->op == SCN_GROUP || c->op == SCN_REGION || c->op == SCN_ATTACH ||
+	    c->op == SCN_DETACH)
 		sg = &x->s->groups[c->group];
 
 	if (c->op != SCN_SPACE && !x->have_space) {
@@ -1448,10 +1511,13 @@ static int x_run(struct exec *x, const struct scn_cmd *c, struct scn_step *st)
 		st->status = SCN_ST_ERR;
 		st->err = ENODEV;
 		put_cmd_summary(&x->msg, x, c);
-		obuf_printf(&x->msg,
-			    ": no space: the space command at line %u failed (%s)",
-			    x->s->cmds[0].line, ioas_errno_name(x->space_err) ?
-				    ioas_errno_name(x->space_err) : "error");
+		obuf_printf(
+			&x->msg,
+			": no space: the space command at line %u failed (%s)",
+			x->s->cmds[0].line,
+			ioas_errno_name(x->space_err) ?
+				ioas_errno_name(x->space_err) :
+				"error");
 		return 0;
 	}
 
@@ -1688,7 +1754,8 @@ static int eng_create(const struct scn_space *sp, void **ctx,
 	struct ioas_space_config cfg = {
 		.size = sizeof(cfg),
 		.profile = sp->profile,
-		.flags = sp->unsafe_interrupts ? IOAS_SPACE_UNSAFE_INTERRUPTS : 0,
+		.flags = sp->unsafe_interrupts ? IOAS_SPACE_UNSAFE_INTERRUPTS :
+						 0,
 		.dma_limit = sp->dma_limit,
 		.page_size = sp->page_size,
 		.hpage_size = sp->hpage_size,
@@ -1744,8 +1811,8 @@ static int eng_map(void *ctx, struct ioas_map_req *req, struct ioas_why *why)
 	return ioas_space_map(ctx, req, why);
 }
 
-static int eng_unmap(void *ctx, uint64_t iova, uint64_t len,
-		     uint64_t *unmapped, struct ioas_why *why)
+static int eng_unmap(void *ctx, uint64_t iova, uint64_t len, uint64_t *unmapped,
+		     struct ioas_why *why)
 {
 	return ioas_space_unmap(ctx, iova, len, unmapped, why);
 }

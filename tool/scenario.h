@@ -58,7 +58,7 @@ enum scn_op {
 };
 
 /* Result keys an 'ok' may carry ('expect ok KEY=VALUE'). */
-#define SCN_KEY_IOVA     (1u << 0)
+#define SCN_KEY_IOVA (1u << 0)
 #define SCN_KEY_UNMAPPED (1u << 1)
 
 /**
@@ -203,8 +203,8 @@ struct scn_backend_ops {
 	int (*detach)(void *ctx, const struct scn_group *g,
 		      struct ioas_why *why);
 	int (*map)(void *ctx, struct ioas_map_req *req, struct ioas_why *why);
-	int (*unmap)(void *ctx, uint64_t iova, uint64_t len,
-		     uint64_t *unmapped, struct ioas_why *why);
+	int (*unmap)(void *ctx, uint64_t iova, uint64_t len, uint64_t *unmapped,
+		     struct ioas_why *why);
 	int (*unmap_all)(void *ctx, uint64_t *unmapped, struct ioas_why *why);
 	int (*allow)(void *ctx, const struct ioas_range *r, size_t nr,
 		     struct ioas_why *why);
@@ -221,11 +221,11 @@ struct scn_backend_ops {
 extern const struct scn_backend_ops scn_engine_backend;
 
 enum scn_status {
-	SCN_ST_OK = 1,	/* command succeeded ("ok ...") */
-	SCN_ST_ERR,	/* command failed ("err ERRNO: ...") */
-	SCN_ST_USABLE,	/* usable succeeded ("usable ...") */
-	SCN_ST_PASS,	/* expect satisfied ("ok") */
-	SCN_ST_FAIL,	/* expect not satisfied ("fail: ...") */
+	SCN_ST_OK = 1, /* command succeeded ("ok ...") */
+	SCN_ST_ERR, /* command failed ("err ERRNO: ...") */
+	SCN_ST_USABLE, /* usable succeeded ("usable ...") */
+	SCN_ST_PASS, /* expect satisfied ("ok") */
+	SCN_ST_FAIL, /* expect not satisfied ("fail: ...") */
 };
 
 /**

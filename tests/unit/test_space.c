@@ -339,6 +339,47 @@ static void test_t1_pgsizes_and_replay(void **state)
 	ioas_space_free(s);
 }
 
+static void test_t1_disjoint_page_sizes_refused(void **state)
+{
+	struct ioas_space *s = t_space(IOAS_PROFILE_TYPE1, 0);
+	struct ioas_group_config g1 = t_group(1, 0, 0xffffffffffull, NULL, 0);
+	struct ioas_group_config g2 = t_group(2, 0, 0xffffffffffull, NULL, 0);
+
+	(void)state;
+	/* fuzz-found: a bitmap AND of 0 would leave no page size at all */
+	g1.pgsizes = 0x1000;
+	g2.pgsizes = 0x100;
+	t_attach(s, &g1);
+	t_map(s, 0x1000, 0x1000);
+	t_attach_err(EINVAL, s, &g2);
+	t_unmap(s, 0x1000, 0x1000, 0x1000);
+	ioas_space_free(s);
+}
+
+static void test_t1_raised_page_keeps_old_mappings(void **state)
+{
+	struct ioas_space *s = t_space(IOAS_PROFILE_TYPE1, 0);
+	struct ioas_group_config g1 = t_group(1, 0, 0xffffffffffull, NULL, 0);
+	struct ioas_group_config g2 = t_group(2, 0, 0xffffffffffull, NULL, 0);
+	struct ioas_space_info info = { .size = sizeof(info) };
+
+	(void)state;
+	/* fuzz-found: 0x11000 & 0x10800 = 0x10000 raises the smallest page
+	 * to 64K while a 4K mapping exists; the kernel keeps the mapping
+	 * (replay into the new 2K domain succeeds) and then refuses to
+	 * unmap it with a 4K size */
+	g1.pgsizes = 0x11000;
+	g2.pgsizes = 0x10800;
+	t_attach(s, &g1);
+	t_map(s, 0x1000, 0x1000);
+	t_attach(s, &g2);
+	assert_int_equal(ioas_space_get_info(s, &info), 0);
+	assert_true(info.pgsizes == 0x10000);
+	t_unmap_err(EINVAL, s, 0x1000, 0x1000);
+	t_unmap(s, 0, 0x10000, 0x1000);
+	ioas_space_free(s);
+}
+
 static void test_t1_map_wrap_and_va(void **state)
 {
 	struct ioas_space *s = t_space(IOAS_PROFILE_TYPE1, 0);
@@ -966,6 +1007,8 @@ int main(void)
 		cmocka_unit_test(test_t1_aperture_end_on_first_byte_deletes_node),
 		cmocka_unit_test(test_t1_attach_disjoint_aperture_is_einval),
 		cmocka_unit_test(test_t1_pgsizes_and_replay),
+		cmocka_unit_test(test_t1_disjoint_page_sizes_refused),
+		cmocka_unit_test(test_t1_raised_page_keeps_old_mappings),
 		cmocka_unit_test(test_t1_map_wrap_and_va),
 		cmocka_unit_test(test_t1_top_of_space_quirks),
 		cmocka_unit_test(test_t1_attach_conflict_at_top_is_detected),

@@ -1,0 +1,1 @@
+"$IOAS" sim --backend=engine "$IOAS_SRCDIR/examples/scenarios/unsafe-interrupts.scn"

@@ -1,0 +1,1 @@
+"$IOAS" sim --backend kernel "$T/mixed.scn"

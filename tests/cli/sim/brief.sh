@@ -1,0 +1,2 @@
+# --brief on text output.
+"$IOAS" sim --brief "$T/errors-iommufd.scn"

@@ -1,0 +1,2 @@
+# Pins the text of every result line of errors-iommufd.scn.
+"$IOAS" sim "$T/errors-iommufd.scn"

@@ -1,0 +1,2 @@
+# Pins the text of every result line of errors-native.scn.
+"$IOAS" sim "$T/errors-native.scn"

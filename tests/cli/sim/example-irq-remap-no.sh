@@ -1,0 +1,2 @@
+# irq-remap-no must pass on the engine (exit 0), output pinned.
+"$IOAS" sim "$IOAS_SRCDIR/examples/scenarios/irq-remap-no.scn"

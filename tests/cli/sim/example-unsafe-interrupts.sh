@@ -1,0 +1,2 @@
+# unsafe-interrupts must pass on the engine (exit 0), output pinned.
+"$IOAS" sim "$IOAS_SRCDIR/examples/scenarios/unsafe-interrupts.scn"

@@ -1,0 +1,2 @@
+# virtio-type1 must pass on the engine (exit 0), output pinned.
+"$IOAS" sim "$IOAS_SRCDIR/examples/scenarios/virtio-type1.scn"

@@ -1,0 +1,2 @@
+# x86-intel-type1 must pass on the engine (exit 0), output pinned.
+"$IOAS" sim "$IOAS_SRCDIR/examples/scenarios/x86-intel-type1.scn"

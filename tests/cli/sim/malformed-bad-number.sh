@@ -1,0 +1,3 @@
+# Malformed: bad-number. Nothing runs (empty stdout), exit 2.
+printf 'space type1 aperture=0-0xfff pgsizes=0x1000\nmap 0 0x1zz\nusable\n' > bad.scn
+"$IOAS" sim bad.scn

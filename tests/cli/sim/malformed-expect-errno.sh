@@ -1,0 +1,3 @@
+# Malformed: expect-errno. Nothing runs (empty stdout), exit 2.
+printf 'space type1 aperture=0-0xfff pgsizes=0x1000\nusable\nexpect err EWAT\n' > bad.scn
+"$IOAS" sim bad.scn

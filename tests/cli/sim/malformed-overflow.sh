@@ -1,0 +1,3 @@
+# Malformed: overflow. Nothing runs (empty stdout), exit 2.
+printf 'space type1 aperture=0-0xfff pgsizes=0x1000\nunmap 0x10000000000000000 1\n' > bad.scn
+"$IOAS" sim bad.scn

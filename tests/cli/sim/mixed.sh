@@ -1,0 +1,2 @@
+# Pins the text of every result line of mixed.scn.
+"$IOAS" sim "$T/mixed.scn"

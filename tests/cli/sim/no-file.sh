@@ -1,0 +1,2 @@
+# No file: usage on stderr, exit 2.
+"$IOAS" sim

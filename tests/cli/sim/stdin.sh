@@ -1,0 +1,2 @@
+# "-" reads standard input.
+"$IOAS" sim - < "$IOAS_SRCDIR/examples/scenarios/type1-dma-limit.scn"

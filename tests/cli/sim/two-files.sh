@@ -1,0 +1,1 @@
+"$IOAS" sim a.scn b.scn

@@ -1,0 +1,1 @@
+"$IOAS" sim --frobnicate x.scn
