@@ -177,6 +177,16 @@ static struct sgroup *group_find(struct ioas_space *s, uint32_t id)
 	return NULL;
 }
 
+struct sgroup *space_group_find_(struct ioas_space *s, uint32_t id)
+{
+	return group_find(s, id);
+}
+
+bool space_is_native_(const struct ioas_space *s)
+{
+	return s->cfg.profile == IOAS_PROFILE_NATIVE;
+}
+
 static struct sdomain *domain_find_compatible(struct ioas_space *s,
 					      const struct ioas_group_config *c)
 {
@@ -548,6 +558,7 @@ static void t1_reset(struct ioas_space *s)
 
 	maps_clear(s, NULL);
 	while ((d = s->domains)) {
+		msi_domain_free(s, d);
 		domain_unlink(s, d);
 		ioas_free_(d);
 	}
@@ -564,6 +575,7 @@ static int t1_attach(struct ioas_space *s, struct sgroup *g,
 	const struct ioas_region *direct;
 	struct sdomain *dom, *newdom = NULL;
 	uint64_t start = g->aperture.start, end = g->aperture.last;
+	struct msi_prep prep = { 0 };
 	struct smap *m;
 	size_t i;
 	int ret;
@@ -682,6 +694,10 @@ static int t1_attach(struct ioas_space *s, struct sgroup *g,
 		newdom->pgsizes = g->pgsizes;
 		dom = newdom;
 	}
+	/* iommu_get_msi_cookie() for a new domain of a sw-msi group */
+	ret = msi_attach_prepare(s, g, dom, newdom != NULL, &prep, why);
+	if (ret)
+		goto err;
 
 	/* Commit. */
 	if (!s->t1_set) {
@@ -692,6 +708,7 @@ static int t1_attach(struct ioas_space *s, struct sgroup *g,
 		domain_link(s, newdom);
 		t1_update_pgsizes(s);
 	}
+	msi_attach_commit(s, dom, &prep);
 	dom->nr_groups++;
 	g->dom = dom;
 	group_link(s, g);
@@ -700,6 +717,7 @@ static int t1_attach(struct ioas_space *s, struct sgroup *g,
 	return 0;
 
 err:
+	ioas_free_(newdom);
 	ioas_range_list_fini(&copy);
 	return ret;
 }
@@ -767,9 +785,11 @@ static int t1_detach(struct ioas_space *s, struct sgroup *g,
 	}
 	ioas_range_list_fini(&copy);
 
+	msi_group_detach(s, g);
 	group_unlink(s, g);
 	group_free(g);
 	if (domain_goes) {
+		msi_domain_free(s, dom);
 		domain_unlink(s, dom);
 		ioas_free_(dom);
 		t1_update_pgsizes(s);
@@ -789,6 +809,22 @@ static int t1_check_set(struct ioas_space *s, struct ioas_why *why)
 		return why_err(why, -EINVAL,
 			       "no group is attached, so the container has no IOMMU set (VFIO_SET_IOMMU needs a group)");
 	return 0;
+}
+
+/*
+ * A user map over a doorbell page that Linux's MSI cookie put past its
+ * window: the IOMMU page-table write fails (io-pgtable's -EEXIST).
+ */
+static int spill_check(struct ioas_space *s, uint64_t start, uint64_t last,
+		       struct ioas_why *why)
+{
+	struct smsi_page *p = msi_spill_overlap(s, start, last);
+
+	if (!p)
+		return 0;
+	why_other(why, p->node.start, p->node.last);
+	return why_err(why, -EEXIST,
+		       "overlaps an MSI doorbell page that Linux's MSI cookie placed past its sw-msi window");
 }
 
 static int t1_map(struct ioas_space *s, struct ioas_map_req *req,
@@ -843,6 +879,9 @@ static int t1_map(struct ioas_space *s, struct ioas_map_req *req,
 	if (!t1_range_in_list(&s->iova, iova, last))
 		return why_err(why, -EINVAL,
 			       "is not inside one usable IOVA range");
+	ret = spill_check(s, iova, last, why);
+	if (ret)
+		return ret;
 
 	m = smap_new(iova, last, va,
 		     req->flags & (IOAS_MAP_READ | IOAS_MAP_WRITE));
@@ -1002,13 +1041,29 @@ static int fd_enforce_regions(struct ioas_space *s, struct sgroup *g,
 	size_t nr = is_native(s) ? g->merged.nr : g->nr_regions;
 	unsigned int hw = 0, sw = 0;
 	const struct ioas_region *swr = NULL, *hwr = NULL;
+	bool native_window = false;
 	size_t i;
 	int ret;
+
+	if (is_native(s)) {
+		for (i = 0; i < nr; i++) {
+			if (v[i].type == IOAS_REGION_MSI) {
+				native_window = false;
+				break;
+			}
+			if (v[i].type == IOAS_REGION_SW_MSI)
+				native_window = true;
+		}
+	}
 
 	for (i = 0; i < nr; i++) {
 		const struct ioas_region *r = &v[i];
 
 		if (r->type == IOAS_REGION_DIRECT_RELAXABLE)
+			continue;
+		/* native places its own MSI window instead, when the group
+		 * uses one (no hardware msi region wins over it) */
+		if (r->type == IOAS_REGION_SW_MSI && native_window)
 			continue;
 		if (r->type == IOAS_REGION_MSI) {
 			hw++;
@@ -1106,6 +1161,8 @@ static int fd_attach(struct ioas_space *s, struct sgroup *g,
 {
 	const struct ioas_region *direct;
 	struct sdomain *dom, *newdom = NULL;
+	uint64_t old_align = s->iova_alignment;
+	struct msi_prep prep = { 0 };
 	int ret;
 
 	if (group_find(s, g->id))
@@ -1139,13 +1196,22 @@ static int fd_attach(struct ioas_space *s, struct sgroup *g,
 		ret = fd_add_domain(s, newdom, why);
 		if (ret)
 			goto err;
-		domain_link(s, newdom);
 		dom = newdom;
 	}
+	/* iommufd_group_setup_msi(), or native's window */
+	ret = msi_attach_prepare(s, g, dom, newdom != NULL, &prep, why);
+	if (ret)
+		goto err_domain;
+	if (newdom)
+		domain_link(s, newdom);
+	msi_attach_commit(s, dom, &prep);
 	dom->nr_groups++;
 	g->dom = dom;
 	group_link(s, g);
 	return 0;
+err_domain:
+	resv_remove_owner(s, newdom);
+	s->iova_alignment = old_align;
 err:
 	ioas_free_(newdom);
 	resv_remove_owner(s, g);
@@ -1157,9 +1223,11 @@ static int fd_detach(struct ioas_space *s, struct sgroup *g)
 	struct sdomain *dom = g->dom;
 
 	resv_remove_owner(s, g);
+	msi_group_detach(s, g);
 	group_unlink(s, g);
 	group_free(g);
 	if (--dom->nr_groups == 0) {
+		msi_domain_free(s, dom);
 		resv_remove_owner(s, dom);
 		domain_unlink(s, dom);
 		ioas_free_(dom);
@@ -1379,6 +1447,9 @@ static int fd_map_common(struct ioas_space *s, uint64_t va, uint64_t length,
 			       "the user address's offset in its page is not aligned to the IOAS's IOVA alignment");
 	}
 	last = *iova + length - 1;
+	ret = spill_check(s, *iova, last, why);
+	if (ret)
+		return ret;
 	m = smap_new(*iova, last, va, flags & (IOAS_MAP_READ | IOAS_MAP_WRITE));
 	if (!m)
 		return -ENOMEM;
@@ -1668,6 +1739,7 @@ IOAS_EXPORT int ioas_space_new(const struct ioas_space_config *cfg,
 	s->cfg = c;
 	itree_init(&s->maps);
 	itree_init(&s->resv);
+	itree_init(&s->spill);
 	ioas_range_list_init(&s->iova);
 	ioas_range_list_init(&s->allowed);
 	s->dma_avail = c.dma_limit;
@@ -1709,6 +1781,7 @@ IOAS_EXPORT void ioas_space_free(struct ioas_space *s)
 	if (!s)
 		return;
 	maps_clear(s, NULL);
+	msi_space_free(s);
 	while ((n = itree_first(&s->resv))) {
 		itree_remove(&s->resv, n);
 		ioas_free_(sresv_of(n));
@@ -1961,8 +2034,22 @@ IOAS_EXPORT int ioas_space_regions(struct ioas_space *s,
 	if (!s || !out)
 		return -EINVAL;
 	space_lock(s);
-	for (g = s->groups; g && !ret; g = g->next)
-		ret = ioas_region_list_merge(&l, &g->merged);
+	for (g = s->groups; g && !ret; g = g->next) {
+		size_t i;
+
+		if (!is_native(s)) {
+			ret = ioas_region_list_merge(&l, &g->merged);
+			continue;
+		}
+		/* native: the space's window stands for the groups' own
+		 * sw-msi regions */
+		for (i = 0; i < g->merged.nr && !ret; i++)
+			if (g->merged.v[i].type != IOAS_REGION_SW_MSI)
+				ret = ioas_region_list_insert(&l,
+							      &g->merged.v[i]);
+	}
+	if (!ret && s->window)
+		ret = ioas_region_list_insert(&l, &s->window->region);
 	space_unlock(s);
 	if (ret) {
 		ioas_region_list_fini(&l);
@@ -2061,6 +2148,8 @@ IOAS_EXPORT int ioas_space_check(struct ioas_space *s)
 		prev = n;
 	}
 	if (bytes != s->mapped_bytes)
+		bad = 1;
+	if (msi_check(s))
 		bad = 1;
 	if (s->cfg.profile == IOAS_PROFILE_TYPE1) {
 		if (s->t1_set) {

@@ -22,6 +22,7 @@
 #include <ioas/region.h>
 #include <ioas/space.h>
 #include <ioas/host.h>
+#include <ioas/msi.h>
 
 #ifdef __cplusplus
 extern "C" {

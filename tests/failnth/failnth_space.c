@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <ioas/msi.h>
+
 #include "ioas_private.h"
 #include "../unit/t_helpers.h"
 
@@ -25,7 +27,8 @@ static const struct ioas_region g2r[] = {
 };
 
 enum op { ATTACH1, ATTACH2, ATTACH3, MAPF, MAPA, COPY, ALLOW, UNMAP,
-	  UNMAPALL, DETACH1, DETACH2, USABLE, REGIONS, NR_OPS };
+	  UNMAPALL, DETACH1, DETACH2, USABLE, REGIONS, MSI1, MSI2, MSIFREE,
+	  NR_OPS };
 
 static int run_op(struct ioas_space *s, int op)
 {
@@ -38,11 +41,18 @@ static int run_op(struct ioas_space *s, int op)
 				      { 0x10000000, 0x1fffffff } };
 	struct ioas_range_list l = IOAS_RANGE_LIST_INIT;
 	struct ioas_region_list rl = IOAS_REGION_LIST_INIT;
+	struct ioas_msi_doorbell db;
 	struct ioas_why why;
 	uint64_t out, dst = 0;
 	int ret;
 
 	switch (op) {
+	case MSI1:
+		return ioas_msi_map(s, 1, 0x08090040, &db, &why);
+	case MSI2:
+		return ioas_msi_map(s, 1, 0x08020040, &db, &why);
+	case MSIFREE:
+		return ioas_msi_unmap(s, 1, 0x08090040, &db, &why);
 	case ATTACH1:
 		return ioas_space_attach(s, &g1, &why);
 	case ATTACH2:
@@ -81,9 +91,9 @@ static int run_op(struct ioas_space *s, int op)
 
 /* The script: each step depends on the ones before it. */
 static const int script[] = {
-	ATTACH1, MAPF, ATTACH2, MAPA, ALLOW, MAPA, COPY, USABLE, REGIONS,
-	ATTACH3, UNMAP, DETACH1, MAPF, DETACH2, UNMAPALL, ATTACH1, MAPF,
-	DETACH1,
+	ATTACH1, MSI1, MSI1, MAPF, ATTACH2, MSI2, MAPA, ALLOW, MAPA, COPY,
+	USABLE, REGIONS, MSIFREE, MSIFREE, ATTACH3, UNMAP, DETACH1, MAPF,
+	DETACH2, UNMAPALL, ATTACH1, MSI1, MAPF, DETACH1,
 };
 
 /* A textual dump of everything observable (taken without injection). */
@@ -118,6 +128,16 @@ static char *dump(struct ioas_space *s)
 		len += (size_t)snprintf(buf + len, 16384 - len, " %llx-%llx",
 			(unsigned long long)l.v[i].start,
 			(unsigned long long)l.v[i].last);
+	for (i = 1; i <= 3; i++) {
+		struct ioas_msi_window w;
+
+		if (!ioas_msi_window(s, (uint32_t)i, &w))
+			len += (size_t)snprintf(buf + len, 16384 - len,
+				"\nwindow %zu %llx-%llx pages=%u next=%llx", i,
+				(unsigned long long)w.window.start,
+				(unsigned long long)w.window.last, w.nr_pages,
+				(unsigned long long)w.next);
+	}
 	assert_int_equal(ioas_space_regions(s, &rl), 0);
 	for (i = 0; i < rl.nr; i++)
 		len += (size_t)snprintf(buf + len, 16384 - len, "\nregion %u %llx",
