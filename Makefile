@@ -1,7 +1,8 @@
 # Thin wrapper over Meson so that the two README commands stay short.
 #   make demo   setup, build, show this host's IOMMU layout (or an example)
-#   make check  setup, build, the whole test suite: plain, ASan+UBSan and
-#               valgrind runs, ending with one line 'N passed, N failed'
+#   make check  setup, build, the whole test suite: plain (with the kernel
+#               differential suite, tests/kernel/), ASan+UBSan and valgrind
+#               runs, ending with one line 'N passed, N failed, N skipped'
 BUILD ?= build
 ASAN  ?= build-asan
 MESON_FLAGS ?= -Dfail-nth=true
@@ -33,7 +34,8 @@ test-asan: setup $(ASAN)/build.ninja
 	ninja -C $(ASAN) --quiet
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	ASAN_OPTIONS=detect_leaks=1 \
-		meson test -C $(ASAN) --print-errorlogs --num-processes 2
+		meson test -C $(ASAN) --print-errorlogs --num-processes 2 \
+		--no-suite kernel
 
 valgrind: build
 	meson test -C $(BUILD) --setup=valgrind --suite unit --suite failnth \
@@ -52,3 +54,13 @@ check: build
 
 clean:
 	rm -rf $(BUILD) $(ASAN)
+
+# Benchmarks print figures; tests never time anything. Generates the IOVA
+# allocator traces with ../shared/peers/gen_traces.py into $(BUILD)/traces
+# and replays them all with bench/iova-replay (beside the Linux allocator
+# when its source is at hand: bench/run.sh says how). BENCH_CALLGRIND=1
+# adds instruction counts.
+.PHONY: bench
+bench: setup $(BUILD)/build.ninja
+	ninja -C $(BUILD) --quiet bench/iova-replay
+	@sh bench/run.sh $(BUILD)

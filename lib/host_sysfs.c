@@ -740,17 +740,55 @@ static int read_vtd_reg(struct load *ld, int ufd, const char *unit,
 	return 0;
 }
 
+static int read_hex_at(int dfd, const char *name, unsigned int maxdigits,
+		       uint64_t *v, bool *ok);
+
+/*
+ * virtio-iommu registers its unit under the name of the device that
+ * carries it (viommu_probe(): iommu_device_sysfs_add(..., "%s",
+ * dev_name(dev->parent))), so behind virtio-pci, as on QEMU x86, the unit
+ * is called like a PCI address ("0000:00:01.0"). Such a unit is
+ * virtio-iommu when that PCI device is 1af4:1057 (modern virtio device 23,
+ * the IOMMU). Found by the kernel differential suite (tests/kernel/).
+ */
+static int is_virtio_iommu_pci(struct load *ld, const char *name, bool *yes)
+{
+	uint64_t vendor, device;
+	bool ok1 = false, ok2 = false;
+	int dfd, err;
+
+	*yes = false;
+	if (ld->pci_fd < 0)
+		return 0;
+	dfd = openat(ld->pci_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return errno == ENOMEM ? -ENOMEM : 0;
+	err = read_hex_at(dfd, "vendor", 4, &vendor, &ok1);
+	if (!err)
+		err = read_hex_at(dfd, "device", 4, &device, &ok2);
+	close(dfd);
+	*yes = !err && ok1 && ok2 && vendor == 0x1af4 && device == 0x1057;
+	return err;
+}
+
 static int load_iommu(struct load *ld, const char *name,
 		      struct ioas_host_iommu *u)
 {
 	uint64_t cap, ecap;
-	bool has_cap, has_ecap;
+	bool has_cap, has_ecap, virtio;
 	int ufd, err;
 
 	u->name = pool_strndup(ld->h, name, strlen(name));
 	if (!u->name)
 		return -ENOMEM;
 	u->kind = kind_of(name);
+	if (u->kind == IOAS_HOST_IOMMU_UNKNOWN) {
+		err = is_virtio_iommu_pci(ld, name, &virtio);
+		if (err)
+			return err;
+		if (virtio)
+			u->kind = IOAS_HOST_IOMMU_VIRTIO;
+	}
 	default_geometry(u->kind, &u->geom);
 	if (u->kind != IOAS_HOST_IOMMU_INTEL_VTD)
 		return 0;

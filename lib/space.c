@@ -919,9 +919,11 @@ static int t1_unmap(struct ioas_space *s, uint64_t iova, uint64_t size,
 		why->flags &= ~IOAS_WHY_VALUE;
 	why_range(why, iova, iova + size - 1);
 
-	/* v2: no bisection at either end. */
+	/* v2: no bisection at either end. Both lookups are vfio_find_dma(),
+	 * blind to a mapping that ends at 2^64-1 (its iova + size wraps to 0;
+	 * reproduced, see t1_find_dma_inside()). */
 	m = maps_overlap(s, iova, iova);
-	if (m && m->node.start != iova) {
+	if (m && m->node.start != iova && m->node.last != U64MAX) {
 		why_other(why, m->node.start, m->node.last);
 		return why_err(why, -EINVAL,
 			       "the start would split a mapping");
@@ -939,6 +941,12 @@ static int t1_unmap(struct ioas_space *s, uint64_t iova, uint64_t size,
 	n = itree_floor(&s->maps, iova);
 	if (!n || n->last < iova)
 		n = n ? itree_next(n) : itree_first(&s->maps);
+	/* vfio_find_dma_first_node() tests start < dma->iova + dma->size,
+	 * false for a mapping ending at 2^64-1 (the sum wraps to 0): the walk
+	 * never starts at it, though it may reach it from a mapping before
+	 * (reproduced). */
+	if (n && n->last == U64MAX)
+		n = NULL;
 	for (; n; n = next) {
 		next = itree_next(n);
 		if (n->start >= end_excl)
@@ -1165,8 +1173,22 @@ static int fd_attach(struct ioas_space *s, struct sgroup *g,
 	struct msi_prep prep = { 0 };
 	int ret;
 
-	if (group_find(s, g->id))
-		return why_err(why, -EINVAL, "group is already attached");
+	if (group_find(s, g->id)) {
+		if (s->cfg.profile != IOAS_PROFILE_IOMMUFD)
+			return why_err(why, -EINVAL,
+				       "group is already attached");
+		/*
+		 * Linux: VFIO_DEVICE_ATTACH_IOMMUFD_PT on an attached device
+		 * is a replace (vfio_iommufd_physical_attach_ioas() ->
+		 * iommufd_device_replace()), and replacing the HWPT with the
+		 * one it has succeeds and changes nothing
+		 * (iommufd_device_do_replace()). The new description of the
+		 * group is not looked at, as the kernel reads nothing again.
+		 * The caller frees @g only on failure.
+		 */
+		group_free(g);
+		return 0;
+	}
 	if ((g->flags & IOAS_GROUP_NO_IRQ_REMAP) &&
 	    !(s->cfg.flags & IOAS_SPACE_UNSAFE_INTERRUPTS))
 		return why_err(why, -EPERM,
@@ -1408,12 +1430,26 @@ static int fd_check_iova(struct ioas_space *s, uint64_t iova, uint64_t length,
 	return 0;
 }
 
+/*
+ * A piece of what MAP or COPY maps: MAP has one; COPY one per source area
+ * it covers (iopt_get_pages() builds an iopt_pages_list entry per area,
+ * and iopt_alloc_area_pages() makes one destination area of each).
+ */
+struct fd_slice {
+	uint64_t va;	/* user address of its first byte */
+	uint64_t length;
+	bool writable;	/* iopt_pages.writable of its pages */
+};
+
 /* The shared tail of MAP and COPY (iopt_map_pages). */
-static int fd_map_common(struct ioas_space *s, uint64_t va, uint64_t length,
-			 uint32_t flags, uint64_t *iova, struct ioas_why *why)
+static int fd_map_common(struct ioas_space *s, const struct fd_slice *sl,
+			 size_t nr, uint64_t length, uint32_t flags,
+			 uint64_t *iova, struct ioas_why *why)
 {
-	uint64_t page = s->cfg.page_size, end, last;
-	struct smap *m;
+	uint64_t page = s->cfg.page_size, end, last, pos;
+	uint64_t va = sl[0].va;
+	struct smap **m;
+	size_t i;
 	int ret;
 
 	/* iopt_alloc_pages() */
@@ -1429,7 +1465,7 @@ static int fd_map_common(struct ioas_space *s, uint64_t va, uint64_t length,
 			       "length is not a multiple of the IOAS's IOVA alignment");
 	}
 	if (is_native(s) && s->cfg.dma_limit &&
-	    s->maps.count >= s->cfg.dma_limit) {
+	    s->maps.count + nr > s->cfg.dma_limit) {
 		why_value(why, s->cfg.dma_limit);
 		return why_err(why, -ENOSPC, "the mapping limit is reached");
 	}
@@ -1440,20 +1476,38 @@ static int fd_map_common(struct ioas_space *s, uint64_t va, uint64_t length,
 	}
 	if (ret)
 		return ret;
-	/* iopt_insert_area(): the sub-page offset must be aligned too */
-	if ((va % page) & (s->iova_alignment - 1)) {
-		why_value(why, s->iova_alignment);
-		return why_err(why, -EINVAL,
-			       "the user address's offset in its page is not aligned to the IOAS's IOVA alignment");
+	/* iopt_insert_area(), per area in order */
+	for (i = 0; i < nr; i++) {
+		if ((flags & IOAS_MAP_WRITE) && !sl[i].writable)
+			return why_err(why, -EPERM,
+				       "a writable copy of memory that was mapped read-only");
+		if ((sl[i].va % page) & (s->iova_alignment - 1)) {
+			why_value(why, s->iova_alignment);
+			return why_err(why, -EINVAL,
+				       "the user address's offset in its page is not aligned to the IOAS's IOVA alignment");
+		}
 	}
 	last = *iova + length - 1;
 	ret = spill_check(s, *iova, last, why);
 	if (ret)
 		return ret;
-	m = smap_new(*iova, last, va, flags & (IOAS_MAP_READ | IOAS_MAP_WRITE));
+	m = ioas_calloc_(nr, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
-	maps_insert(s, m);
+	for (i = 0, pos = *iova; i < nr; pos += sl[i].length, i++) {
+		m[i] = smap_new(pos, pos + sl[i].length - 1, sl[i].va,
+				flags & (IOAS_MAP_READ | IOAS_MAP_WRITE));
+		if (!m[i]) {
+			while (i-- > 0)
+				ioas_free_(m[i]);
+			ioas_free_(m);
+			return -ENOMEM;
+		}
+		m[i]->writable = sl[i].writable;
+	}
+	for (i = 0; i < nr; i++)
+		maps_insert(s, m[i]);
+	ioas_free_(m);
 	return 0;
 }
 
@@ -1461,6 +1515,7 @@ static int fd_map(struct ioas_space *s, struct ioas_map_req *req,
 		  struct ioas_why *why)
 {
 	uint64_t iova = req->iova;
+	struct fd_slice sl;
 	int ret;
 
 	if (req->flags & ~(IOAS_MAP_READ | IOAS_MAP_WRITE | IOAS_MAP_FIXED))
@@ -1471,7 +1526,10 @@ static int fd_map(struct ioas_space *s, struct ioas_map_req *req,
 	if (!(req->flags & (IOAS_MAP_READ | IOAS_MAP_WRITE)))
 		return why_err(why, -EINVAL,
 			       "a map needs read or write permission");
-	ret = fd_map_common(s, req->va, req->length, req->flags, &iova, why);
+	sl.va = req->va;
+	sl.length = req->length;
+	sl.writable = req->flags & IOAS_MAP_WRITE;
+	ret = fd_map_common(s, &sl, 1, req->length, req->flags, &iova, why);
 	if (ret)
 		return ret;
 	req->iova = iova;
@@ -1625,9 +1683,11 @@ out:
 static int fd_copy(struct ioas_space *s, uint64_t src, uint64_t length,
 		   uint32_t flags, uint64_t *dst, struct ioas_why *why)
 {
-	uint64_t last, pos, va;
+	uint64_t last, pos;
 	struct itree_node *n, *first;
 	uint64_t iova = *dst;
+	struct fd_slice *sl;
+	size_t nr, i;
 	int ret;
 
 	if (flags & ~(IOAS_MAP_READ | IOAS_MAP_WRITE | IOAS_MAP_FIXED))
@@ -1659,10 +1719,25 @@ static int fd_copy(struct ioas_space *s, uint64_t src, uint64_t length,
 	}
 	if (!n)
 		return why_err(why, -ENOENT, "the source is not fully mapped");
-	va = smap_of(first)->va + (src - first->start);
+	/* One slice per source area, each with its pages' properties. */
+	nr = 1;
+	for (n = first; n->last < last; n = itree_next(n))
+		nr++;
+	sl = ioas_calloc_(nr, sizeof(*sl));
+	if (!sl)
+		return -ENOMEM;
+	for (i = 0, n = first; i < nr; i++, n = itree_next(n)) {
+		uint64_t a = n->start > src ? n->start : src;
+		uint64_t b = n->last < last ? n->last : last;
+
+		sl[i].va = smap_of(n)->va + (a - n->start);
+		sl[i].length = b - a + 1;
+		sl[i].writable = smap_of(n)->writable;
+	}
 	if (why)
 		memset(why, 0, sizeof(*why));
-	ret = fd_map_common(s, va, length, flags, &iova, why);
+	ret = fd_map_common(s, sl, nr, length, flags, &iova, why);
+	ioas_free_(sl);
 	if (ret)
 		return ret;
 	*dst = iova;
@@ -1894,6 +1969,7 @@ IOAS_EXPORT int ioas_space_unmap(struct ioas_space *s, uint64_t iova,
 IOAS_EXPORT int ioas_space_unmap_all(struct ioas_space *s, uint64_t *unmapped,
 				     struct ioas_why *why)
 {
+	struct itree_node *first;
 	uint64_t total = 0;
 	int ret = 0;
 
@@ -1905,7 +1981,11 @@ IOAS_EXPORT int ioas_space_unmap_all(struct ioas_space *s, uint64_t *unmapped,
 	space_lock(s);
 	if (s->cfg.profile == IOAS_PROFILE_TYPE1) {
 		ret = t1_check_set(s, why);
-		if (!ret) {
+		/* UNMAP_ALL walks from vfio_find_dma_first_node(0, U64_MAX),
+		 * which never returns a mapping ending at 2^64-1 (see
+		 * t1_unmap()): when that is the only mapping, nothing goes. */
+		first = itree_first(&s->maps);
+		if (!ret && first && first->last != U64MAX) {
 			uint64_t n = s->maps.count;
 
 			maps_clear(s, &total);

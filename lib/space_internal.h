@@ -22,6 +22,8 @@ struct smap {
 	struct itree_node node; /* [iova, last] */
 	uint64_t va;
 	uint32_t prot;
+	bool writable; /* iommufd: its pages were pinned for writing (the
+			* MAP that made them had WRITE; a COPY shares them) */
 };
 
 struct sdomain;

@@ -21,6 +21,7 @@
 #include <ioas/ioas.h>
 
 #include "cmds.h"
+#include "kernel_backend.h"
 #include "output.h"
 #include "scenario.h"
 
@@ -39,7 +40,7 @@ struct sim {
 static void sim_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ioas sim [--json] [--brief] [--backend engine] FILE|-\n"
+		"usage: ioas sim [--json] [--brief] [--backend engine|kernel] FILE|-\n"
 		"\n"
 		"Run a scenario file (see doc/scenario.md) against a space and print\n"
 		"one result line per command. '-' reads standard input.\n"
@@ -47,7 +48,8 @@ static void sim_usage(FILE *f)
 		"  --json           one JSON document instead of text lines\n"
 		"  --brief          errors without their explanation ('err EINVAL'),\n"
 		"                   for comparing runs of different backends\n"
-		"  --backend NAME   engine (libioas, the default)\n"
+		"  --backend NAME   engine (libioas, the default) or kernel (this host's\n"
+		"                   VFIO type1 / iommufd; groups bound by dev=)\n"
 		"  -h, --help       this text\n"
 		"\n"
 		"Exit status: 0 every expect held, 1 an expect failed, 2 bad usage or\n"
@@ -105,6 +107,8 @@ static const char *status_name(enum scn_status st)
 		return "usable";
 	case SCN_ST_FAIL:
 		return "fail";
+	case SCN_ST_INFO:
+		return "info";
 	}
 	return "?";
 }
@@ -153,6 +157,22 @@ static json_t *step_json(const struct sim *sim, const struct scn_step *st)
 	case SCN_ST_FAIL:
 		bad |= json_object_set_new(o, "message", json_string(st->msg));
 		break;
+	case SCN_ST_INFO: {
+		/* the same lowercase hex as the text line */
+		char *hex = malloc(2 * st->blob_len + 1);
+
+		for (i = 0; hex && i < st->blob_len; i++)
+			snprintf(hex + 2 * i, 3, "%02x", st->blob[i]);
+		if (hex)
+			hex[2 * st->blob_len] = '\0';
+		bad |= !hex;
+		bad |= json_object_set_new(o, "bytes",
+					   json_integer((json_int_t)st->blob_len));
+		bad |= json_object_set_new(o, "info",
+					   hex ? json_string(hex) : NULL);
+		free(hex);
+		break;
+	}
 	case SCN_ST_PASS:
 		break;
 	}
@@ -251,9 +271,11 @@ int cmd_sim(int argc, char **argv)
 					"ioas sim: --backend needs a name\n");
 				return 2;
 			}
-			if (strcmp(b, "engine")) {
+			if (!strcmp(b, "kernel")) {
+				opts.backend = &scn_kernel_backend;
+			} else if (strcmp(b, "engine")) {
 				fprintf(stderr,
-					"ioas sim: unknown backend '%s' (this build has: engine)\n",
+					"ioas sim: unknown backend '%s' (this build has: engine, kernel)\n",
 					b);
 				return 2;
 			}
@@ -321,7 +343,21 @@ int cmd_sim(int argc, char **argv)
 			return 3;
 		}
 	}
-	opts.backend = &scn_engine_backend;
+	if (opts.backend == &scn_kernel_backend) {
+		char why[512];
+
+		ret = scn_kernel_preflight(s, why, sizeof(why));
+		if (ret) {
+			fprintf(stderr, "ioas sim: %s: kernel backend: %s\n",
+				sim.name, why);
+			json_decref(sim.steps);
+			obuf_fini(&sim.line);
+			scn_free(s);
+			return ret == -EINVAL ? 2 : 3;
+		}
+	} else {
+		opts.backend = &scn_engine_backend;
+	}
 	opts.check = true;
 	opts.emit = sim_emit;
 	opts.arg = &sim;

@@ -19,6 +19,8 @@ static const struct {
 } cmds[] = {
 	{ "show", cmd_show, "groups, devices, reserved regions and usable IOVA of this host" },
 	{ "sim", cmd_sim, "run a scenario file against the engine" },
+	{ "decode", cmd_decode, "validate and print a VFIO, iommufd or virtio-iommu blob" },
+	{ "gen", cmd_gen, "write scenarios for the kernel differential test" },
 };
 
 static void usage(FILE *f)

@@ -712,6 +712,40 @@ static int p_usable(struct pstate *ps, struct scn_cmd *c)
 	return p_need_args(ps, 0, 0, "usable");
 }
 
+/* info [argsz=<n>] [resv] */
+static int p_info(struct pstate *ps, struct scn_cmd *c)
+{
+	size_t i;
+	int ret;
+
+	for (i = 1; i < ps->ntok; i++) {
+		const struct tok *t = &ps->tok[i];
+		struct tok k, v;
+
+		if (tok_eq(t, "resv")) {
+			if (c->flags & SCN_INFO_RESV)
+				return fail_tok(ps, "duplicate option", t,
+						NULL);
+			c->flags |= SCN_INFO_RESV;
+		} else if (tok_kv(t, &k, &v) && tok_eq(&k, "argsz")) {
+			if (c->flags & SCN_INFO_ARGSZ)
+				return fail_tok(ps, "duplicate option", t,
+						NULL);
+			ret = p_num(ps, "bad argsz", &v, &c->len);
+			if (ret)
+				return ret;
+			if (c->len > SCN_INFO_MAX_ARGSZ)
+				return fail_tok(ps, "bad argsz", &v,
+						"larger than 1M (a whole answer needs no more; plain 'info' negotiates it)");
+			c->flags |= SCN_INFO_ARGSZ;
+		} else {
+			return fail_tok(ps, "unknown argument", t,
+					"expected argsz=<n> or resv");
+		}
+	}
+	return 0;
+}
+
 static int p_unmap_all(struct pstate *ps, struct scn_cmd *c)
 {
 	(void)c;
@@ -733,6 +767,43 @@ static uint32_t op_keys(enum scn_op op)
 	}
 }
 
+/* The hex tokens after "expect info", concatenated: the bytes expected. */
+static int p_hex_bytes(struct pstate *ps, struct scn_cmd *c)
+{
+	size_t i, j, n = 0, o = 0;
+
+	if (ps->ntok < 3)
+		return fail(ps,
+			    "expect info: missing bytes (usage: expect info <hex>, as 'info' prints them)");
+	for (i = 2; i < ps->ntok; i++) {
+		for (j = 0; j < ps->tok[i].n; j++)
+			if (!strchr("0123456789abcdef", ps->tok[i].s[j]) ||
+			    !ps->tok[i].s[j])
+				return fail_tok(
+					ps, "bad bytes", &ps->tok[i],
+					"expected lowercase hex digits, as 'info' prints them");
+		n += ps->tok[i].n;
+	}
+	if (n % 2)
+		return fail(ps, "expect info: odd number of hex digits (%zu)",
+			    n);
+	c->bytes = malloc(n / 2 ? n / 2 : 1);
+	if (!c->bytes)
+		return -ENOMEM;
+	for (i = 2; i < ps->ntok; i++)
+		for (j = 0; j < ps->tok[i].n; j++, o++) {
+			const char *s = ps->tok[i].s;
+			int v = s[j] <= '9' ? s[j] - '0' : s[j] - 'a' + 10;
+
+			if (o % 2)
+				c->bytes[o / 2] |= (uint8_t)v;
+			else
+				c->bytes[o / 2] = (uint8_t)(v << 4);
+		}
+	c->nr_bytes = n / 2;
+	return 0;
+}
+
 static int p_expect(struct pstate *ps, struct scn_cmd *c)
 {
 	const struct scn_cmd *tc;
@@ -743,7 +814,7 @@ static int p_expect(struct pstate *ps, struct scn_cmd *c)
 	if (ps->ntok < 2)
 		return fail(
 			ps,
-			"expect: missing result (usage: expect ok [key=value...] | expect err <ERRNO> | expect usable <start>-<last>...)");
+			"expect: missing result (usage: expect ok [key=value...] | expect err <ERRNO> | expect usable <start>-<last>... | expect info <hex>)");
 	/* The space line is always first, so there is a target. */
 	c->target = ps->target;
 	tc = &ps->scn->cmds[c->target];
@@ -811,6 +882,15 @@ static int p_expect(struct pstate *ps, struct scn_cmd *c)
 		c->err = e;
 		return 0;
 	}
+	if (tok_eq(kind, "info")) {
+		c->op = SCN_EXPECT_INFO;
+		if (tc->op != SCN_INFO)
+			return fail(
+				ps,
+				"expect info: checks the result of an 'info' command, but the command before it is '%s' (line %u)",
+				scn_op_name(tc->op), tc->line);
+		return p_hex_bytes(ps, c);
+	}
 	if (tok_eq(kind, "usable")) {
 		c->op = SCN_EXPECT_USABLE;
 		if (tc->op != SCN_USABLE)
@@ -843,7 +923,7 @@ static int p_expect(struct pstate *ps, struct scn_cmd *c)
 		return 0;
 	}
 	return fail_tok(ps, "unknown result", kind,
-			"expected ok, err or usable");
+			"expected ok, err, usable or info");
 }
 
 static const struct {
@@ -862,6 +942,7 @@ static const struct {
 	{ "allow", SCN_ALLOW, p_allow },
 	{ "copy", SCN_COPY, p_copy },
 	{ "usable", SCN_USABLE, p_usable },
+	{ "info", SCN_INFO, p_info },
 	{ "expect", SCN_EXPECT_OK, p_expect },
 };
 
@@ -869,7 +950,8 @@ const char *scn_op_name(enum scn_op op)
 {
 	size_t i;
 
-	if (op == SCN_EXPECT_ERR || op == SCN_EXPECT_USABLE)
+	if (op == SCN_EXPECT_ERR || op == SCN_EXPECT_USABLE ||
+	    op == SCN_EXPECT_INFO)
 		op = SCN_EXPECT_OK;
 	for (i = 0; i < sizeof(p_cmds) / sizeof(p_cmds[0]); i++)
 		if (p_cmds[i].op == op)
@@ -947,7 +1029,7 @@ static int parse_line(struct pstate *ps, const char *s, size_t n)
 	if (i == sizeof(p_cmds) / sizeof(p_cmds[0]))
 		return fail_tok(
 			ps, "unknown command", &ps->tok[0],
-			"expected space, group, region, attach, detach, map, unmap, unmap-all, allow, copy, usable or expect");
+			"expected space, group, region, attach, detach, map, unmap, unmap-all, allow, copy, usable, info or expect");
 	ps->cmd = p_cmds[i].name;
 	if (p_cmds[i].op == SCN_SPACE && scn->nr_cmds)
 		return fail(
@@ -997,6 +1079,7 @@ void scn_free(struct scn *s)
 	for (i = 0; i < s->nr_cmds; i++) {
 		free(s->cmds[i].text);
 		free(s->cmds[i].ranges);
+		free(s->cmds[i].bytes);
 	}
 	free(s->cmds);
 	free(s->groups);
@@ -1093,6 +1176,18 @@ static void put_ranges(struct obuf *b, const struct ioas_range *v, size_t nr)
 	}
 }
 
+/* Lowercase hex, no spaces: the 'info' line and 'expect info'. */
+static void put_hex_bytes(struct obuf *b, const uint8_t *v, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		obuf_putc(b, digits[v[i] >> 4]);
+		obuf_putc(b, digits[v[i] & 15]);
+	}
+}
+
 void scn_step_format(const struct scn_step *st, bool brief, struct obuf *b)
 {
 	switch (st->status) {
@@ -1118,6 +1213,10 @@ void scn_step_format(const struct scn_step *st, bool brief, struct obuf *b)
 	case SCN_ST_FAIL:
 		obuf_puts(b, "fail: ");
 		obuf_puts(b, st->msg ? st->msg : "");
+		break;
+	case SCN_ST_INFO:
+		obuf_puts(b, "info ");
+		put_hex_bytes(b, st->blob, st->blob_len);
 		break;
 	}
 }
@@ -1215,6 +1314,11 @@ static void put_cmd_summary(struct obuf *b, const struct exec *x,
 		obuf_hex(b, c->iova);
 		obuf_putc(b, '+');
 		obuf_hex(b, c->len);
+		break;
+	case SCN_INFO:
+		obuf_puts(b, "info");
+		if (c->flags & SCN_INFO_ARGSZ)
+			obuf_printf(b, " argsz=%" PRIu64, c->len);
 		break;
 	case SCN_COPY:
 		obuf_puts(b, "copy ");
@@ -1585,6 +1689,26 @@ static int x_run(struct exec *x, const struct scn_cmd *c, struct scn_step *st)
 		}
 		ioas_range_list_fini(&st->usable);
 		break;
+	case SCN_INFO:
+		if (!x->be->vfio_info) {
+			ret = -EOPNOTSUPP;
+			why.what = "this backend cannot answer VFIO_IOMMU_GET_INFO";
+			break;
+		}
+		ret = x->be->vfio_info(x->ctx, !(c->flags & SCN_INFO_ARGSZ),
+				       (uint32_t)c->len,
+				       (c->flags & SCN_INFO_RESV) ?
+					       IOAS_CAP_WITH_RESV :
+					       0,
+				       &st->blob, &st->blob_len, &why);
+		if (!ret) {
+			st->status = SCN_ST_INFO;
+			return 0;
+		}
+		free(st->blob);
+		st->blob = NULL;
+		st->blob_len = 0;
+		break;
 	default:
 		break;
 	}
@@ -1611,6 +1735,10 @@ static void put_expected(struct obuf *b, const struct scn_cmd *c)
 		obuf_puts(b, "err ");
 		put_errno(b, c->err);
 		break;
+	case SCN_EXPECT_INFO:
+		obuf_puts(b, "info ");
+		put_hex_bytes(b, c->bytes, c->nr_bytes);
+		break;
 	default:
 		obuf_puts(b, "usable");
 		if (!c->nr_ranges)
@@ -1626,7 +1754,8 @@ static bool x_expect_met(const struct scn_cmd *c, const struct scn_step *p)
 
 	switch (c->op) {
 	case SCN_EXPECT_OK:
-		if (p->status != SCN_ST_OK && p->status != SCN_ST_USABLE)
+		if (p->status != SCN_ST_OK && p->status != SCN_ST_USABLE &&
+		    p->status != SCN_ST_INFO)
 			return false;
 		if ((c->keys & SCN_KEY_IOVA) &&
 		    (!(p->keys & SCN_KEY_IOVA) || p->iova != c->key_iova))
@@ -1638,6 +1767,9 @@ static bool x_expect_met(const struct scn_cmd *c, const struct scn_step *p)
 		return true;
 	case SCN_EXPECT_ERR:
 		return p->status == SCN_ST_ERR && p->err == c->err;
+	case SCN_EXPECT_INFO:
+		return p->status == SCN_ST_INFO && p->blob_len == c->nr_bytes &&
+		       (!c->nr_bytes || !memcmp(p->blob, c->bytes, c->nr_bytes));
 	default:
 		if (p->status != SCN_ST_USABLE || p->usable.nr != c->nr_ranges)
 			return false;
@@ -1671,6 +1803,7 @@ static void x_expect(struct exec *x, const struct scn_cmd *c,
 static void step_fini(struct scn_step *st)
 {
 	ioas_range_list_fini(&st->usable);
+	free(st->blob);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -1845,6 +1978,54 @@ static int eng_check(void *ctx)
 	return ioas_space_check(ctx);
 }
 
+/* Why the engine's GET_INFO failed, as the kernel's would have. */
+static int eng_info_err(long ret, struct ioas_space *s, uint32_t argsz,
+			struct ioas_why *why)
+{
+	struct ioas_space_info info = { .size = sizeof(info) };
+
+	if (ret == -EINVAL && argsz < IOAS_CAP_VFIO_INFO_MINSZ) {
+		why->what = "argsz is below 16, the size of argsz, flags and iova_pgsizes";
+		why->flags = IOAS_WHY_VALUE;
+		why->value = argsz;
+	} else if (ret == -EINVAL &&
+		   !ioas_space_get_info(s, &info) &&
+		   info.profile == IOAS_PROFILE_TYPE1 && !info.nr_groups) {
+		why->what = "no group is attached, so the container has no IOMMU set (GET_INFO before SET_IOMMU)";
+	}
+	return (int)ret;
+}
+
+static int eng_vfio_info(void *ctx, bool negotiate, uint32_t argsz,
+			 uint32_t flags, uint8_t **out, size_t *len,
+			 struct ioas_why *why)
+{
+	uint8_t hdr[IOAS_CAP_VFIO_INFO_SIZE];
+	uint8_t *buf;
+	long ret;
+
+	if (negotiate) {
+		/* pass 1 of every VMM: the header only, to learn argsz */
+		argsz = sizeof(hdr);
+		ret = ioas_cap_vfio_info_from_space(ctx, flags, argsz, hdr,
+						    sizeof(hdr));
+		if (ret < 0)
+			return eng_info_err(ret, ctx, argsz, why);
+		memcpy(&argsz, hdr, sizeof(argsz));
+	}
+	buf = calloc(argsz ? argsz : 1, 1);
+	if (!buf)
+		return -ENOMEM;
+	ret = ioas_cap_vfio_info_from_space(ctx, flags, argsz, buf, argsz);
+	if (ret < 0) {
+		free(buf);
+		return eng_info_err(ret, ctx, argsz, why);
+	}
+	*out = buf;
+	*len = argsz;
+	return 0;
+}
+
 const struct scn_backend_ops scn_engine_backend = {
 	.name = "engine",
 	.create = eng_create,
@@ -1858,4 +2039,5 @@ const struct scn_backend_ops scn_engine_backend = {
 	.copy = eng_copy,
 	.usable = eng_usable,
 	.check = eng_check,
+	.vfio_info = eng_vfio_info,
 };

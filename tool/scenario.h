@@ -52,10 +52,18 @@ enum scn_op {
 	SCN_ALLOW,
 	SCN_COPY,
 	SCN_USABLE,
+	SCN_INFO,
 	SCN_EXPECT_OK,
 	SCN_EXPECT_ERR,
 	SCN_EXPECT_USABLE,
+	SCN_EXPECT_INFO,
 };
+
+/* SCN_INFO: struct scn_cmd.flags */
+#define SCN_INFO_ARGSZ (1u << 0) /* argsz= given (in .len); else negotiate */
+#define SCN_INFO_RESV (1u << 1)  /* 'resv': append IOAS_CAP_RESV_REGIONS */
+/* Largest argsz= an info line may ask for. */
+#define SCN_INFO_MAX_ARGSZ (1u << 20)
 
 /* Result keys an 'ok' may carry ('expect ok KEY=VALUE'). */
 #define SCN_KEY_IOVA (1u << 0)
@@ -110,9 +118,9 @@ struct scn_space {
  * @iova: SCN_MAP: fixed IOVA; SCN_UNMAP: first byte; SCN_COPY: source
  * @dst: SCN_COPY: fixed destination
  * @len: SCN_MAP/UNMAP/COPY: size in bytes (0 is kept: the backend rejects
- *       it as the kernel does)
+ *       it as the kernel does); SCN_INFO: argsz= (with SCN_INFO_ARGSZ)
  * @va: SCN_MAP: user address (0: naturally aligned memory)
- * @flags: SCN_MAP/COPY: IOAS_MAP_READ/WRITE/FIXED
+ * @flags: SCN_MAP/COPY: IOAS_MAP_READ/WRITE/FIXED; SCN_INFO: SCN_INFO_*
  * @ranges: SCN_ALLOW (the new allowed list, none = 0 ranges) and
  *          SCN_EXPECT_USABLE (ascending, disjoint, not touching)
  * @nr_ranges: entries at @ranges
@@ -120,6 +128,8 @@ struct scn_space {
  * @keys: SCN_EXPECT_OK: SCN_KEY_* given
  * @key_iova: SCN_EXPECT_OK: iova= value
  * @key_unmapped: SCN_EXPECT_OK: unmapped= value
+ * @bytes: SCN_EXPECT_INFO: the blob expected
+ * @nr_bytes: bytes at @bytes
  */
 struct scn_cmd {
 	enum scn_op op;
@@ -139,6 +149,8 @@ struct scn_cmd {
 	uint32_t keys;
 	uint64_t key_iova;
 	uint64_t key_unmapped;
+	uint8_t *bytes;
+	size_t nr_bytes;
 };
 
 /**
@@ -215,6 +227,17 @@ struct scn_backend_ops {
 		      struct ioas_why *why);
 	/* Optional: 0 if the backend's invariants hold. */
 	int (*check)(void *ctx);
+	/*
+	 * Optional: VFIO_IOMMU_GET_INFO ('info'). With @negotiate, ask as a
+	 * VMM does (argsz 24, then the argsz the answer asks for) and return
+	 * the complete answer (argsz bytes). Else one call with @argsz on a
+	 * zeroed buffer of @argsz bytes, and return all of them. @flags:
+	 * IOAS_CAP_WITH_RESV to append ioas's cap (a kernel cannot).
+	 * *@out is malloc()ed; the caller frees it.
+	 */
+	int (*vfio_info)(void *ctx, bool negotiate, uint32_t argsz,
+			 uint32_t flags, uint8_t **out, size_t *len,
+			 struct ioas_why *why);
 };
 
 /* libioas's engine (struct ioas_space). */
@@ -226,6 +249,7 @@ enum scn_status {
 	SCN_ST_USABLE, /* usable succeeded ("usable ...") */
 	SCN_ST_PASS, /* expect satisfied ("ok") */
 	SCN_ST_FAIL, /* expect not satisfied ("fail: ...") */
+	SCN_ST_INFO, /* info succeeded ("info <hex>") */
 };
 
 /**
@@ -237,6 +261,9 @@ enum scn_status {
  * @iova: SCN_KEY_IOVA value
  * @unmapped: SCN_KEY_UNMAPPED value
  * @usable: SCN_ST_USABLE: the ranges
+ * @blob: SCN_ST_INFO: the GET_INFO answer (malloc()ed, freed by the
+ *        executor)
+ * @blob_len: bytes at @blob
  * @msg: SCN_ST_ERR: the sentence after "err ERRNO: "; SCN_ST_FAIL: the
  *       text after "fail: "; else ""
  * @check_failed: the backend's invariant check failed after this command
@@ -249,6 +276,8 @@ struct scn_step {
 	uint64_t iova;
 	uint64_t unmapped;
 	struct ioas_range_list usable;
+	uint8_t *blob;
+	size_t blob_len;
 	const char *msg;
 	bool check_failed;
 };
@@ -302,6 +331,7 @@ int scn_exec(const struct scn *s, const struct scn_exec_opts *o,
 /*
  * scn_step_format() - the text line of a step, without the newline:
  * "ok iova=0x1000", "err EINVAL: ...", "usable 0x0-0xfff ...", "ok",
+ * "info 780000000300...",
  * "fail: expected ..., got ...". @brief drops the sentence after an error
  * ("err EINVAL"), for comparing runs whose backends explain differently.
  */

@@ -372,6 +372,370 @@ const char *ioas_host_iommu_kind_describe(uint32_t kind);
  */
 const char *ioas_host_how_name(uint32_t how);
 
+/*
+ * DOC: the kernel side (lib/host_vfio.c, lib/host_iommufd.c)
+ *
+ * Thin, checked wrappers over the Linux 6.12 VFIO type1 container and
+ * iommufd IOAS ioctls, for programs that want the real kernel's answer
+ * (ioas sim --backend kernel runs scenarios through them). Each call is
+ * one ioctl (or a fixed, documented sequence) and returns 0 or the
+ * kernel's -errno exactly as the ioctl failed, so a caller can compare it
+ * with a space's answer. Flag words are passed to the kernel unchanged,
+ * including bits it will reject: the kernel is the judge of its own ABI.
+ *
+ * Opening maps the host's situation onto ioas's errno table: -ENODEV when
+ * the device node does not exist (no VFIO, no iommufd, or the module is
+ * not loaded), -EACCES when it exists but may not be opened, -ENOENT for a
+ * group or VFIO device node that does not exist, -EBUSY when another
+ * process holds it. ioas_host_dev_state() tells whether a PCI device is
+ * bound to vfio-pci and names its group and cdev, so that a front end can
+ * say "not bound to vfio-pci" instead of passing on an errno.
+ *
+ * The handles are plain file-descriptor holders: not internally
+ * synchronized (use one from one thread at a time), closed by their
+ * _close() function, which cannot fail. Root folders are injectable
+ * (@dev_root, @sysfs_root; NULL means "/dev" and "/sys") so that error
+ * paths can be tested on a fake tree.
+ */
+
+/**
+ * struct ioas_host_dev_state - how a device stands for assignment
+ * @group: its IOMMU group id; UINT32_MAX if it has no iommu_group link
+ * @driver: name of the bound driver ("vfio-pci"), "" if none
+ * @cdev: its VFIO device node name under /dev/vfio/devices ("vfio0"), ""
+ *        if it has none (not bound to a VFIO driver, or a kernel without
+ *        CONFIG_VFIO_DEVICE_CDEV)
+ */
+struct ioas_host_dev_state {
+	uint32_t group;
+	char driver[64];
+	char cdev[32];
+};
+
+/**
+ * ioas_host_dev_state() - find a PCI device's group, driver and VFIO cdev
+ * @sysfs_root: a sysfs mount; NULL means "/sys"
+ * @dev: the device's name in ROOT/bus/pci/devices ("0000:00:01.0")
+ * @out: filled on success; untouched on failure
+ *
+ * Reads ROOT/bus/pci/devices/@dev/{iommu_group,driver} (symlinks) and the
+ * ROOT/bus/pci/devices/@dev/vfio-dev folder.
+ *
+ * Return: 0 on success; -EINVAL if @dev is empty, too long or holds a '/'
+ * or is "." or ".."; -ENOENT if there is no such device; -EACCES; -EIO.
+ */
+int ioas_host_dev_state(const char *sysfs_root, const char *dev,
+			struct ioas_host_dev_state *out);
+
+struct ioas_host_vfio;
+
+/* ioas_host_vfio_map() flags (VFIO_DMA_MAP_FLAG_*) */
+#define IOAS_HOST_VFIO_MAP_READ (1u << 0)
+#define IOAS_HOST_VFIO_MAP_WRITE (1u << 1)
+/* ioas_host_vfio_unmap() flags (VFIO_DMA_UNMAP_FLAG_*) */
+#define IOAS_HOST_VFIO_UNMAP_ALL (1u << 1)
+
+/**
+ * ioas_host_vfio_open() - open a VFIO container
+ * @dev_root: the /dev folder; NULL means "/dev"
+ * @out: receives the container on success; untouched on failure
+ *
+ * Opens DEV/vfio/vfio and checks that it speaks VFIO API version 0 and has
+ * the type1 v2 IOMMU. No IOMMU is set until the first group is attached.
+ * Release with ioas_host_vfio_close().
+ *
+ * Return: 0 on success; -ENODEV if DEV/vfio/vfio does not exist (no VFIO)
+ * or the kernel lacks type1 v2; -EACCES if it may not be opened; -EINVAL
+ * for a @dev_root that is empty or too long; -EPROTO for an unknown API
+ * version; -ENOMEM; another -errno of open(2).
+ */
+int ioas_host_vfio_open(const char *dev_root, struct ioas_host_vfio **out);
+
+/**
+ * ioas_host_vfio_close() - close a container and every group it holds
+ * @c: container, may be NULL
+ *
+ * Closing releases the groups, and with the last one the IOMMU and every
+ * mapping, as the kernel does.
+ */
+void ioas_host_vfio_close(struct ioas_host_vfio *c);
+
+/**
+ * ioas_host_vfio_attach() - add a group to the container
+ * @c: container
+ * @group: IOMMU group id (DEV/vfio/@group)
+ *
+ * Opens the group (once; the file stays open until detach), checks that
+ * it is viable, then VFIO_GROUP_SET_CONTAINER, and VFIO_SET_IOMMU with
+ * type1 v2 when this is the container's first group. If that last step
+ * fails the group is taken out of the container again, so a failed call
+ * leaves the container as it was. Attaching a group that is already
+ * attached issues VFIO_GROUP_SET_CONTAINER again and returns the kernel's
+ * answer (-EINVAL).
+ *
+ * Return: 0 on success; -ENOENT if DEV/vfio/@group does not exist (no
+ * device of the group is bound to a VFIO driver); -EACCES; -EBUSY if the
+ * group is open elsewhere or not viable (a device of the group is bound
+ * to a host driver); the kernel's -errno of SET_CONTAINER or SET_IOMMU
+ * (-EINVAL for a direct region or a conflict, -EPERM without interrupt
+ * isolation, ...); -ENOMEM.
+ */
+int ioas_host_vfio_attach(struct ioas_host_vfio *c, uint32_t group);
+
+/**
+ * ioas_host_vfio_detach() - take a group out of the container
+ * @c: container
+ * @group: group id
+ *
+ * VFIO_GROUP_UNSET_CONTAINER, then the group file is closed. The last
+ * group's departure releases the IOMMU and every mapping; the next attach
+ * sets the IOMMU again (re-reading vfio_iommu_type1.dma_entry_limit).
+ *
+ * Return: 0 on success; -ENOENT if @group is not attached through @c; the
+ * kernel's -errno.
+ */
+int ioas_host_vfio_detach(struct ioas_host_vfio *c, uint32_t group);
+
+/**
+ * ioas_host_vfio_map() - VFIO_IOMMU_MAP_DMA
+ * @c: container
+ * @vaddr: user address of the memory
+ * @iova: first IOVA
+ * @size: bytes
+ * @flags: IOAS_HOST_VFIO_MAP_* bits, passed on unchanged
+ *
+ * Return: 0 on success; the kernel's -errno (kernel-spec section 4.5), or
+ * -EINVAL without an IOMMU set.
+ */
+int ioas_host_vfio_map(struct ioas_host_vfio *c, uint64_t vaddr, uint64_t iova,
+		       uint64_t size, uint32_t flags);
+
+/**
+ * ioas_host_vfio_unmap() - VFIO_IOMMU_UNMAP_DMA
+ * @c: container
+ * @iova: first IOVA (0 with IOAS_HOST_VFIO_UNMAP_ALL)
+ * @size: bytes (0 with IOAS_HOST_VFIO_UNMAP_ALL)
+ * @flags: IOAS_HOST_VFIO_UNMAP_* bits, passed on unchanged
+ * @unmapped: if non-NULL, receives the bytes the kernel says it removed
+ *            (written on success only)
+ *
+ * Return: 0 on success; the kernel's -errno (kernel-spec section 4.6).
+ */
+int ioas_host_vfio_unmap(struct ioas_host_vfio *c, uint64_t iova,
+			 uint64_t size, uint32_t flags, uint64_t *unmapped);
+
+/**
+ * ioas_host_vfio_get_info() - VFIO_IOMMU_GET_INFO with a chosen argsz
+ * @c: container
+ * @buf: buffer the kernel reads and writes; argsz is stored in its first
+ *       four bytes, the rest is zeroed first
+ * @size: bytes at @buf; at least max(@argsz, 24) so that the kernel never
+ *        touches memory past it
+ * @argsz: the argsz to send (may be below the struct size: the kernel's
+ *         answer to that is what some callers want)
+ *
+ * The blob is returned raw (the kernel may grow argsz and leave the caps
+ * out, kernel-spec section 4.7); ioas_host_vfio_usable() decodes it.
+ *
+ * Return: 0 on success; -EINVAL for a NULL argument or @size too small;
+ * the kernel's -errno.
+ */
+int ioas_host_vfio_get_info(struct ioas_host_vfio *c, void *buf, size_t size,
+			    uint32_t argsz);
+
+/**
+ * ioas_host_vfio_usable() - the container's iova list and page sizes
+ * @c: container
+ * @out: replaced with the IOVA_RANGE capability's ranges on success (empty
+ *       if the kernel sent none); unchanged on failure
+ * @pgsizes: if non-NULL, receives iova_pgsizes
+ *
+ * GET_INFO twice (argsz negotiation), then a bounded, forward-only walk of
+ * the capability chain.
+ *
+ * Return: 0 on success; the kernel's -errno (-EINVAL without an IOMMU
+ * set); -EBADMSG for a chain that does not parse; -ENOMEM.
+ */
+int ioas_host_vfio_usable(struct ioas_host_vfio *c, struct ioas_range_list *out,
+			  uint64_t *pgsizes);
+
+struct ioas_host_iommufd;
+
+/* ioas_host_iommufd_map() and _copy() flags (IOMMU_IOAS_MAP_*) */
+#define IOAS_HOST_IOMMUFD_FIXED_IOVA (1u << 0)
+#define IOAS_HOST_IOMMUFD_WRITEABLE (1u << 1)
+#define IOAS_HOST_IOMMUFD_READABLE (1u << 2)
+
+/**
+ * ioas_host_iommufd_open() - open an iommufd
+ * @dev_root: the /dev folder; NULL means "/dev"
+ * @out: receives the handle on success; untouched on failure
+ *
+ * Opens DEV/iommu. VFIO devices are bound to it with
+ * ioas_host_iommufd_bind(), which opens DEV/vfio/devices/<cdev>.
+ *
+ * Return: 0 on success; -ENODEV if DEV/iommu does not exist (a kernel
+ * without CONFIG_IOMMUFD); -EACCES; -EINVAL for a bad @dev_root; -ENOMEM;
+ * another -errno of open(2).
+ */
+int ioas_host_iommufd_open(const char *dev_root,
+			   struct ioas_host_iommufd **out);
+
+/**
+ * ioas_host_iommufd_close() - close the devices and the iommufd
+ * @fd: handle, may be NULL
+ *
+ * Every object made through it (IOAS, bound devices) goes with it.
+ */
+void ioas_host_iommufd_close(struct ioas_host_iommufd *fd);
+
+/**
+ * ioas_host_iommufd_ioas_alloc() - IOMMU_IOAS_ALLOC
+ * @fd: handle
+ * @ioas_id: receives the new IOAS's id
+ *
+ * Return: 0 on success; the kernel's -errno.
+ */
+int ioas_host_iommufd_ioas_alloc(struct ioas_host_iommufd *fd,
+				 uint32_t *ioas_id);
+
+/**
+ * ioas_host_iommufd_destroy() - IOMMU_DESTROY
+ * @fd: handle
+ * @id: object id
+ *
+ * Return: 0 on success; the kernel's -errno (-ENOENT, -EBUSY).
+ */
+int ioas_host_iommufd_destroy(struct ioas_host_iommufd *fd, uint32_t id);
+
+/**
+ * ioas_host_iommufd_bind() - open a VFIO device cdev and bind it
+ * @fd: handle
+ * @cdev: the node's name in DEV/vfio/devices ("vfio0"; see
+ *        ioas_host_dev_state())
+ * @dev_id: receives the bound device's id (out_devid)
+ *
+ * Opens the cdev and issues VFIO_DEVICE_BIND_IOMMUFD. The device file
+ * stays open until ioas_host_iommufd_unbind() or close. On failure it is
+ * closed again.
+ *
+ * Return: 0 on success; -EINVAL for a bad @cdev name; -ENOENT if the node
+ * does not exist; -EACCES; -EBUSY if it is open elsewhere; the kernel's
+ * -errno of the bind (-EPERM without interrupt isolation, -EINVAL for a
+ * direct region, ...); -ENOMEM.
+ */
+int ioas_host_iommufd_bind(struct ioas_host_iommufd *fd, const char *cdev,
+			   uint32_t *dev_id);
+
+/**
+ * ioas_host_iommufd_unbind() - close a bound device
+ * @fd: handle
+ * @dev_id: id from ioas_host_iommufd_bind()
+ *
+ * Return: 0 on success; -ENOENT if @dev_id was not bound through @fd.
+ */
+int ioas_host_iommufd_unbind(struct ioas_host_iommufd *fd, uint32_t dev_id);
+
+/**
+ * ioas_host_iommufd_attach() - VFIO_DEVICE_ATTACH_IOMMUFD_PT
+ * @fd: handle
+ * @dev_id: a bound device
+ * @pt_id: in: the IOAS (or HWPT) id; out: the HWPT the kernel attached
+ *
+ * Attaching an attached device replaces its page table (the kernel's
+ * semantics, also for the same IOAS).
+ *
+ * Return: 0 on success; -ENOENT if @dev_id is not bound through @fd; the
+ * kernel's -errno (-EADDRINUSE, -EINVAL, ...).
+ */
+int ioas_host_iommufd_attach(struct ioas_host_iommufd *fd, uint32_t dev_id,
+			     uint32_t *pt_id);
+
+/**
+ * ioas_host_iommufd_detach() - VFIO_DEVICE_DETACH_IOMMUFD_PT
+ * @fd: handle
+ * @dev_id: a bound device
+ *
+ * Return: 0 on success; -ENOENT if @dev_id is not bound through @fd; the
+ * kernel's -errno.
+ */
+int ioas_host_iommufd_detach(struct ioas_host_iommufd *fd, uint32_t dev_id);
+
+/**
+ * ioas_host_iommufd_map() - IOMMU_IOAS_MAP
+ * @fd: handle
+ * @ioas_id: the IOAS
+ * @flags: IOAS_HOST_IOMMUFD_* bits, passed on unchanged
+ * @user_va: user address of the memory
+ * @length: bytes
+ * @iova: in: the IOVA for a fixed map; out: the IOVA used (on success)
+ *
+ * Return: 0 on success; the kernel's -errno (kernel-spec section 5.6).
+ */
+int ioas_host_iommufd_map(struct ioas_host_iommufd *fd, uint32_t ioas_id,
+			  uint32_t flags, uint64_t user_va, uint64_t length,
+			  uint64_t *iova);
+
+/**
+ * ioas_host_iommufd_unmap() - IOMMU_IOAS_UNMAP
+ * @fd: handle
+ * @ioas_id: the IOAS
+ * @iova: first IOVA (0 with @length UINT64_MAX: everything)
+ * @length: bytes
+ * @unmapped: if non-NULL, receives the bytes removed (on success)
+ *
+ * Return: 0 on success; the kernel's -errno (kernel-spec section 5.8).
+ */
+int ioas_host_iommufd_unmap(struct ioas_host_iommufd *fd, uint32_t ioas_id,
+			    uint64_t iova, uint64_t length, uint64_t *unmapped);
+
+/**
+ * ioas_host_iommufd_allow() - IOMMU_IOAS_ALLOW_IOVAS
+ * @fd: handle
+ * @ioas_id: the IOAS
+ * @ranges: the new allowed list, may be NULL when @nr is 0
+ * @nr: entries; 0 clears the list
+ *
+ * Return: 0 on success; -EINVAL for more than 65536 ranges or NULL
+ * @ranges with @nr > 0; -ENOMEM; the kernel's -errno (kernel-spec 5.5).
+ */
+int ioas_host_iommufd_allow(struct ioas_host_iommufd *fd, uint32_t ioas_id,
+			    const struct ioas_range *ranges, size_t nr);
+
+/**
+ * ioas_host_iommufd_copy() - IOMMU_IOAS_COPY
+ * @fd: handle
+ * @dst_ioas: destination IOAS
+ * @src_ioas: source IOAS
+ * @flags: IOAS_HOST_IOMMUFD_* bits, passed on unchanged
+ * @src_iova: first byte of the source
+ * @length: bytes
+ * @dst_iova: in: destination for a fixed copy; out: the IOVA used
+ *
+ * Return: 0 on success; the kernel's -errno (kernel-spec section 5.9).
+ */
+int ioas_host_iommufd_copy(struct ioas_host_iommufd *fd, uint32_t dst_ioas,
+			   uint32_t src_ioas, uint32_t flags, uint64_t src_iova,
+			   uint64_t length, uint64_t *dst_iova);
+
+/**
+ * ioas_host_iommufd_iova_ranges() - IOMMU_IOAS_IOVA_RANGES
+ * @fd: handle
+ * @ioas_id: the IOAS
+ * @out: replaced with the ranges on success; unchanged on failure
+ * @alignment: if non-NULL, receives out_iova_alignment
+ *
+ * Negotiates the count (the kernel answers -EMSGSIZE with the total) and
+ * retries while the IOAS changes under it, at most a few times.
+ *
+ * Return: 0 on success; the kernel's -errno; -EBADMSG if the ranges are
+ * not ascending and disjoint; -EAGAIN if the count kept changing;
+ * -ENOMEM.
+ */
+int ioas_host_iommufd_iova_ranges(struct ioas_host_iommufd *fd,
+				  uint32_t ioas_id, struct ioas_range_list *out,
+				  uint64_t *alignment);
+
 #ifdef __cplusplus
 }
 #endif

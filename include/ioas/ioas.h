@@ -21,8 +21,10 @@
 #include <ioas/range.h>
 #include <ioas/region.h>
 #include <ioas/space.h>
+#include <ioas/iova.h>
 #include <ioas/host.h>
 #include <ioas/msi.h>
+#include <ioas/cap.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -32,6 +32,7 @@
 #include <ioas/host.h>
 #include <ioas/ioas.h>
 
+#include "host_uapi.h"
 #include "ioas_private.h"
 
 #define MSI_LINE "0x00000000fee00000 0x00000000feefffff msi\n"
@@ -1180,6 +1181,308 @@ static void test_host_fail_nth(void **state)
 	}
 }
 
+/*
+ * virtio-iommu behind virtio-pci names its unit after its PCI device
+ * (QEMU x86: "0000:00:01.0"); the PCI id 1af4:1057 makes it a virtio-iommu:
+ * 64-bit aperture, every page size from 4 KiB, MSIs not isolated. Found by
+ * the kernel differential suite (tests/kernel/, virtio configurations).
+ */
+static void test_host_virtio_iommu_pci_unit(void **state)
+{
+	char *root = t_tmpdir();
+	const struct ioas_host_group *g;
+	struct ioas_host *h;
+
+	(void)state;
+	t_write(root, "kernel/iommu_groups/2/reserved_regions", MSI_LINE);
+	t_write(root, "kernel/iommu_groups/2/type", "DMA-FQ\n");
+	t_mkdirs(root, "kernel/iommu_groups/2/devices/0000:00:02.0");
+	t_write(root, "bus/pci/devices/0000:00:01.0/vendor", "0x1af4\n");
+	t_write(root, "bus/pci/devices/0000:00:01.0/device", "0x1057\n");
+	t_write(root, "bus/pci/devices/0000:00:01.0/class", "0x00ff00\n");
+	t_mkdirs(root, "class/iommu/0000:00:01.0");
+	t_link(root, "bus/pci/devices/0000:00:02.0/iommu",
+	       "../../../devices/pci0000:00/0000:00:01.0/iommu/0000:00:01.0");
+	h = t_load(root);
+	g = ioas_host_group_find(h, 2);
+	assert_non_null(g->iommu);
+	assert_int_equal(g->iommu->kind, IOAS_HOST_IOMMU_VIRTIO);
+	assert_int_equal(g->geom.aperture.last, UINT64_MAX);
+	assert_int_equal(g->geom.pgsizes, 0xfffffffffffff000ull);
+	assert_true(g->flags & IOAS_HOST_GROUP_MSI_UNISOLATED);
+	ioas_host_free(h);
+
+	/* Any other PCI device name stays an unknown unit. */
+	t_write(root, "bus/pci/devices/0000:00:01.0/device", "0x1041\n");
+	h = t_load(root);
+	g = ioas_host_group_find(h, 2);
+	assert_int_equal(g->iommu->kind, IOAS_HOST_IOMMU_UNKNOWN);
+	ioas_host_free(h);
+	t_rmtree(root);
+}
+
+/* The kernel side (lib/host_vfio.c, lib/host_iommufd.c) ------------------ */
+
+/*
+ * What can be checked without a kernel: the uapi layouts against
+ * kernel-spec.md sections 4 and 5, argument validation, and every error a
+ * host without VFIO or iommufd, or a fake device node, gives. The real
+ * ioctls run in the kernel differential suite (tests/kernel/).
+ */
+#define T_OFF(type, field, off) \
+	assert_int_equal(offsetof(struct type, field), (off))
+
+static void test_host_uapi_layouts(void **state)
+{
+	(void)state;
+	/* ioctl numbers: _IO(';', nr) (kernel-spec 4.1, 5.1) */
+	assert_int_equal(HU_VFIO_GET_API_VERSION, 0x3b64);
+	assert_int_equal(HU_VFIO_CHECK_EXTENSION, 0x3b65);
+	assert_int_equal(HU_VFIO_SET_IOMMU, 0x3b66);
+	assert_int_equal(HU_VFIO_GROUP_GET_STATUS, 0x3b67);
+	assert_int_equal(HU_VFIO_GROUP_SET_CONTAINER, 0x3b68);
+	assert_int_equal(HU_VFIO_GROUP_UNSET_CONTAINER, 0x3b69);
+	assert_int_equal(HU_VFIO_IOMMU_GET_INFO, 0x3b70);
+	assert_int_equal(HU_VFIO_IOMMU_MAP_DMA, 0x3b71);
+	assert_int_equal(HU_VFIO_IOMMU_UNMAP_DMA, 0x3b72);
+	assert_int_equal(HU_VFIO_DEVICE_BIND_IOMMUFD, 0x3b76);
+	assert_int_equal(HU_VFIO_DEVICE_ATTACH_IOMMUFD_PT, 0x3b77);
+	assert_int_equal(HU_VFIO_DEVICE_DETACH_IOMMUFD_PT, 0x3b78);
+	assert_int_equal(HU_IOMMU_DESTROY, 0x3b80);
+	assert_int_equal(HU_IOMMU_IOAS_ALLOC, 0x3b81);
+	assert_int_equal(HU_IOMMU_IOAS_ALLOW_IOVAS, 0x3b82);
+	assert_int_equal(HU_IOMMU_IOAS_COPY, 0x3b83);
+	assert_int_equal(HU_IOMMU_IOAS_IOVA_RANGES, 0x3b84);
+	assert_int_equal(HU_IOMMU_IOAS_MAP, 0x3b85);
+	assert_int_equal(HU_IOMMU_IOAS_UNMAP, 0x3b86);
+
+	/* VFIO type1 (4.5 - 4.7) */
+	T_OFF(hu_vfio_dma_map, flags, 4);
+	T_OFF(hu_vfio_dma_map, vaddr, 8);
+	T_OFF(hu_vfio_dma_map, iova, 16);
+	T_OFF(hu_vfio_dma_map, size, 24);
+	assert_int_equal(sizeof(struct hu_vfio_dma_map), 32);
+	T_OFF(hu_vfio_dma_unmap, iova, 8);
+	T_OFF(hu_vfio_dma_unmap, size, 16);
+	assert_int_equal(sizeof(struct hu_vfio_dma_unmap), 24);
+	T_OFF(hu_vfio_iommu_info, iova_pgsizes, 8);
+	T_OFF(hu_vfio_iommu_info, cap_offset, 16);
+	assert_int_equal(sizeof(struct hu_vfio_iommu_info), 24);
+	T_OFF(hu_vfio_bind_iommufd, iommufd, 8);
+	T_OFF(hu_vfio_bind_iommufd, out_devid, 12);
+	T_OFF(hu_vfio_attach_pt, pt_id, 8);
+	assert_int_equal(sizeof(struct hu_vfio_detach_pt), 8);
+
+	/* iommufd (5.1 table) */
+	T_OFF(hu_iommu_ioas_alloc, out_ioas_id, 8);
+	assert_int_equal(sizeof(struct hu_iommu_ioas_alloc), 12);
+	T_OFF(hu_iommu_ioas_allow_iovas, num_iovas, 8);
+	T_OFF(hu_iommu_ioas_allow_iovas, allowed_iovas, 16);
+	assert_int_equal(sizeof(struct hu_iommu_ioas_allow_iovas), 24);
+	T_OFF(hu_iommu_ioas_copy, src_ioas_id, 12);
+	T_OFF(hu_iommu_ioas_copy, length, 16);
+	T_OFF(hu_iommu_ioas_copy, dst_iova, 24);
+	T_OFF(hu_iommu_ioas_copy, src_iova, 32);
+	assert_int_equal(sizeof(struct hu_iommu_ioas_copy), 40);
+	T_OFF(hu_iommu_ioas_iova_ranges, allowed_iovas, 16);
+	T_OFF(hu_iommu_ioas_iova_ranges, out_iova_alignment, 24);
+	assert_int_equal(sizeof(struct hu_iommu_ioas_iova_ranges), 32);
+	T_OFF(hu_iommu_ioas_map, ioas_id, 8);
+	T_OFF(hu_iommu_ioas_map, user_va, 16);
+	T_OFF(hu_iommu_ioas_map, length, 24);
+	T_OFF(hu_iommu_ioas_map, iova, 32);
+	assert_int_equal(sizeof(struct hu_iommu_ioas_map), 40);
+	T_OFF(hu_iommu_ioas_unmap, iova, 8);
+	T_OFF(hu_iommu_ioas_unmap, length, 16);
+	assert_int_equal(sizeof(struct hu_iommu_ioas_unmap), 24);
+	assert_int_equal(sizeof(struct hu_iommu_iova_range), 16);
+	assert_int_equal(sizeof(struct hu_iommu_destroy), 8);
+}
+
+static void test_host_kernel_null_arguments(void **state)
+{
+	struct ioas_host_dev_state st;
+	struct ioas_range_list l = IOAS_RANGE_LIST_INIT;
+	uint64_t v = 0;
+	uint32_t id = 0;
+	char buf[32];
+
+	(void)state;
+	assert_int_equal(ioas_host_vfio_open(NULL, NULL), -EINVAL);
+	assert_int_equal(ioas_host_vfio_open("", (struct ioas_host_vfio **)buf),
+			 -EINVAL);
+	assert_int_equal(ioas_host_vfio_attach(NULL, 1), -EINVAL);
+	assert_int_equal(ioas_host_vfio_detach(NULL, 1), -EINVAL);
+	assert_int_equal(ioas_host_vfio_map(NULL, 0, 0, 0, 0), -EINVAL);
+	assert_int_equal(ioas_host_vfio_unmap(NULL, 0, 0, 0, &v), -EINVAL);
+	assert_int_equal(ioas_host_vfio_get_info(NULL, buf, sizeof(buf), 24),
+			 -EINVAL);
+	assert_int_equal(ioas_host_vfio_usable(NULL, &l, &v), -EINVAL);
+	ioas_host_vfio_close(NULL);
+
+	assert_int_equal(ioas_host_iommufd_open(NULL, NULL), -EINVAL);
+	assert_int_equal(ioas_host_iommufd_ioas_alloc(NULL, &id), -EINVAL);
+	assert_int_equal(ioas_host_iommufd_destroy(NULL, 1), -EINVAL);
+	assert_int_equal(ioas_host_iommufd_bind(NULL, "vfio0", &id), -EINVAL);
+	assert_int_equal(ioas_host_iommufd_unbind(NULL, 1), -EINVAL);
+	assert_int_equal(ioas_host_iommufd_attach(NULL, 1, &id), -EINVAL);
+	assert_int_equal(ioas_host_iommufd_detach(NULL, 1), -EINVAL);
+	assert_int_equal(ioas_host_iommufd_map(NULL, 1, 0, 0, 0, &v), -EINVAL);
+	assert_int_equal(ioas_host_iommufd_unmap(NULL, 1, 0, 0, &v), -EINVAL);
+	assert_int_equal(ioas_host_iommufd_allow(NULL, 1, NULL, 0), -EINVAL);
+	assert_int_equal(ioas_host_iommufd_copy(NULL, 1, 1, 0, 0, 0, &v),
+			 -EINVAL);
+	assert_int_equal(ioas_host_iommufd_iova_ranges(NULL, 1, &l, &v),
+			 -EINVAL);
+	ioas_host_iommufd_close(NULL);
+
+	/* Device names that must never reach a path */
+	assert_int_equal(ioas_host_dev_state(NULL, NULL, &st), -EINVAL);
+	assert_int_equal(ioas_host_dev_state(NULL, "", &st), -EINVAL);
+	assert_int_equal(ioas_host_dev_state(NULL, "..", &st), -EINVAL);
+	assert_int_equal(ioas_host_dev_state(NULL, ".", &st), -EINVAL);
+	assert_int_equal(ioas_host_dev_state(NULL, "a/b", &st), -EINVAL);
+	assert_int_equal(ioas_host_dev_state(NULL, "0000:00:01.0", NULL),
+			 -EINVAL);
+}
+
+/* A /dev without VFIO or iommufd: -ENODEV, nothing returned. */
+static void test_host_kernel_no_nodes(void **state)
+{
+	char *root = t_tmpdir();
+	struct ioas_host_vfio *c = (struct ioas_host_vfio *)0x1;
+	struct ioas_host_iommufd *f = (struct ioas_host_iommufd *)0x1;
+
+	(void)state;
+	assert_int_equal(ioas_host_vfio_open(root, &c), -ENODEV);
+	assert_ptr_equal(c, (struct ioas_host_vfio *)0x1);
+	assert_int_equal(ioas_host_iommufd_open(root, &f), -ENODEV);
+	assert_ptr_equal(f, (struct ioas_host_iommufd *)0x1);
+	/* /dev/vfio exists but holds no container */
+	t_mkdirs(root, "vfio");
+	assert_int_equal(ioas_host_vfio_open(root, &c), -ENODEV);
+	t_rmtree(root);
+}
+
+/*
+ * Regular files standing in for the nodes: they open, and every ioctl is
+ * the kernel's -ENOTTY, passed on unchanged; failed binds close the file.
+ */
+static void test_host_kernel_fake_nodes(void **state)
+{
+	char *root = t_tmpdir();
+	struct ioas_host_vfio *c = NULL;
+	struct ioas_host_iommufd *f = NULL;
+	struct ioas_range_list l = IOAS_RANGE_LIST_INIT;
+	struct ioas_range r = { 0x1000, 0x1fff };
+	uint64_t v = 0;
+	uint32_t id = 0;
+
+	(void)state;
+	t_write(root, "vfio/vfio", "");
+	assert_int_equal(ioas_host_vfio_open(root, &c), -ENOTTY);
+	assert_null(c);
+
+	t_write(root, "iommu", "");
+	assert_int_equal(ioas_host_iommufd_open(root, &f), 0);
+	assert_non_null(f);
+	assert_int_equal(ioas_host_iommufd_ioas_alloc(f, &id), -ENOTTY);
+	assert_int_equal(ioas_host_iommufd_map(f, 1, 6, 0x1000, 0x1000, &v),
+			 -ENOTTY);
+	assert_int_equal(ioas_host_iommufd_unmap(f, 1, 0, UINT64_MAX, &v),
+			 -ENOTTY);
+	assert_int_equal(ioas_host_iommufd_allow(f, 1, &r, 1), -ENOTTY);
+	assert_int_equal(ioas_host_iommufd_allow(f, 1, NULL, 1), -EINVAL);
+	assert_int_equal(ioas_host_iommufd_copy(f, 1, 1, 6, 0, 0x1000, &v),
+			 -ENOTTY);
+	assert_int_equal(ioas_host_iommufd_iova_ranges(f, 1, &l, &v), -ENOTTY);
+	assert_int_equal(l.nr, 0);
+	assert_int_equal(ioas_host_iommufd_destroy(f, 1), -ENOTTY);
+
+	/* Binding: bad names, missing node, fake node (closed again) */
+	assert_int_equal(ioas_host_iommufd_bind(f, "../iommu", &id), -EINVAL);
+	assert_int_equal(ioas_host_iommufd_bind(f, "", &id), -EINVAL);
+	assert_int_equal(ioas_host_iommufd_bind(f, "vfio0", NULL), -EINVAL);
+	assert_int_equal(ioas_host_iommufd_bind(f, "vfio0", &id), -ENOENT);
+	t_write(root, "vfio/devices/vfio0", "");
+	assert_int_equal(ioas_host_iommufd_bind(f, "vfio0", &id), -ENOTTY);
+	/* Nothing is bound, so per-device calls find nothing */
+	assert_int_equal(ioas_host_iommufd_attach(f, 1, &id), -ENOENT);
+	assert_int_equal(ioas_host_iommufd_detach(f, 1), -ENOENT);
+	assert_int_equal(ioas_host_iommufd_unbind(f, 1), -ENOENT);
+	ioas_host_iommufd_close(f);
+	t_rmtree(root);
+}
+
+/* Where a PCI device stands: group, driver, cdev; missing parts. */
+static void test_host_kernel_dev_state(void **state)
+{
+	char *root = t_tmpdir();
+	struct ioas_host_dev_state st;
+
+	(void)state;
+	memset(&st, 0x5a, sizeof(st));
+	assert_int_equal(ioas_host_dev_state(root, "0000:00:01.0", &st),
+			 -ENOENT);
+	/* A bare device: no group, no driver, no cdev */
+	t_mkdirs(root, "bus/pci/devices/0000:00:01.0");
+	assert_int_equal(ioas_host_dev_state(root, "0000:00:01.0", &st), 0);
+	assert_int_equal(st.group, UINT32_MAX);
+	assert_string_equal(st.driver, "");
+	assert_string_equal(st.cdev, "");
+	/* Bound to vfio-pci, in group 7, with a cdev */
+	t_mkdirs(root, "kernel/iommu_groups/7");
+	t_mkdirs(root, "bus/pci/drivers/vfio-pci");
+	t_mkdirs(root, "bus/pci/devices/0000:00:01.0/vfio-dev/vfio3");
+	t_link(root, "bus/pci/devices/0000:00:01.0/iommu_group",
+	       "../../../../kernel/iommu_groups/7");
+	t_link(root, "bus/pci/devices/0000:00:01.0/driver",
+	       "../../../../bus/pci/drivers/vfio-pci");
+	assert_int_equal(ioas_host_dev_state(root, "0000:00:01.0", &st), 0);
+	assert_int_equal(st.group, 7);
+	assert_string_equal(st.driver, "vfio-pci");
+	assert_string_equal(st.cdev, "vfio3");
+	/* A group link whose name is not a number is malformed */
+	t_mkdirs(root, "bus/pci/devices/0000:00:02.0");
+	t_link(root, "bus/pci/devices/0000:00:02.0/iommu_group",
+	       "../../../../kernel/iommu_groups/x7");
+	assert_int_equal(ioas_host_dev_state(root, "0000:00:02.0", &st),
+			 -EBADMSG);
+	t_rmtree(root);
+}
+
+/* A node that exists but may not be opened: -EACCES (as a non-root child). */
+static void test_host_kernel_eacces(void **state)
+{
+	char *root = t_tmpdir();
+	pid_t pid;
+	int status;
+
+	(void)state;
+	t_write(root, "vfio/vfio", "");
+	t_write(root, "iommu", "");
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct ioas_host_vfio *c = NULL;
+		struct ioas_host_iommufd *f = NULL;
+
+		if (geteuid() == 0 &&
+		    (setgroups(0, NULL) || setgid(65534) || setuid(65534)))
+			_exit(77);
+		_exit(ioas_host_vfio_open(root, &c) == -EACCES &&
+		      ioas_host_iommufd_open(root, &f) == -EACCES && !c && !f ?
+			      0 :
+			      1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	t_rmtree(root);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77)
+		skip();
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1209,6 +1512,13 @@ int main(void)
 		cmocka_unit_test(test_host_kind_geometry),
 		cmocka_unit_test(test_host_names),
 		cmocka_unit_test(test_host_fail_nth),
+		cmocka_unit_test(test_host_virtio_iommu_pci_unit),
+		cmocka_unit_test(test_host_uapi_layouts),
+		cmocka_unit_test(test_host_kernel_null_arguments),
+		cmocka_unit_test(test_host_kernel_no_nodes),
+		cmocka_unit_test(test_host_kernel_fake_nodes),
+		cmocka_unit_test(test_host_kernel_dev_state),
+		cmocka_unit_test(test_host_kernel_eacces),
 	};
 
 	/* The EACCES tests' unprivileged child must traverse the trees. */

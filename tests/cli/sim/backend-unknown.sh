@@ -1,1 +1,1 @@
-"$IOAS" sim --backend kernel "$T/mixed.scn"
+"$IOAS" sim --backend bogus "$T/mixed.scn"

@@ -1,0 +1,2 @@
+# The same as JSON: known false.
+"$IOAS" decode --json "$IOAS_SRCDIR/tests/fixtures/cap/good/vfio-unknown-caps.bin"

@@ -1,0 +1,3 @@
+# A kernel without CONFIG_IOMMUFD.
+. "$T/kernel-fake-sysfs.inc"
+"$IOAS" sim --backend kernel fd.scn

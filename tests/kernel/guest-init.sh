@@ -1,0 +1,149 @@
+#!/bin/busybox sh
+# /init of the kernel differential suite's initramfs (tests/kernel/README.md).
+#
+# Loads the modules listed in /modules.order, binds the test devices to
+# vfio-pci, generates scenarios from this guest's own sysfs (ioas gen), runs
+# each one on the kernel (ioas sim --backend kernel) and on the engine, and
+# compares the --brief outputs line by line. Prints the disagreeing
+# scenarios in full, one summary line, and powers off.
+#
+# Kernel command line (set by run.sh):
+#   ioas.config=NAME      configuration name for the summary line
+#   ioas.profile=P        type1 | iommufd
+#   ioas.count=N          random scenarios (default 200)
+#   ioas.seed=S           first seed (default 1)
+#   ioas.unsafe=0|1       scenarios say unsafe-interrupts (virtio-iommu and
+#                         GICv2m have no interrupt isolation)
+#   ioas.irqremap=0       groups say irq-remap=no (GICv2m: sysfs cannot show
+#                         it; virtio-iommu is recognised from sysfs)
+#   ioas.verbose=1        print every scenario's outputs, not only mismatches
+#   ioas.verbose=2        also print each scenario before it runs (hangs)
+/bin/busybox mkdir -p /proc /sys /dev /tmp /bin /sbin
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+exec >/dev/console 2>&1
+
+arg() { # value of ioas.<name>= on the kernel command line, or $2
+	for w in $(cat /proc/cmdline); do
+		case "$w" in ioas.$1=*) echo "${w#*=}"; return;; esac
+	done
+	echo "$2"
+}
+CONFIG=$(arg config unknown)
+PROFILE=$(arg profile type1)
+COUNT=$(arg count 200)
+SEED=$(arg seed 1)
+UNSAFE=$(arg unsafe 0)
+IRQREMAP=$(arg irqremap 1)
+VERBOSE=$(arg verbose 0)
+echo "KDIFF-BEGIN config=$CONFIG profile=$PROFILE kernel=$(uname -r)"
+
+if [ -f /modules.order ]; then
+	for m in $(cat /modules.order); do
+		insmod /lib/modules/$m.ko >/tmp/insmod.log 2>&1 ||
+			echo "KDIFF-NOTE insmod $m: $(tr '\n' ' ' </tmp/insmod.log)"
+	done
+fi
+
+# Test devices, by vendor:device: e1000e, QEMU edu, virtio-rng, xHCI, and
+# on arm64 virt the pci-testdev. Each is bound to vfio-pci.
+DEVS=
+for d in /sys/bus/pci/devices/*; do
+	id=$(cut -c3- $d/vendor):$(cut -c3- $d/device)
+	case "$id" in
+	8086:10d3|1234:11e8|1af4:1005|1af4:1044|1b36:000d|1b36:0005) ;;
+	*) continue;;
+	esac
+	b=${d##*/}
+	echo vfio-pci > $d/driver_override
+	[ -e $d/driver ] && echo $b > $d/driver/unbind
+	echo $b > /sys/bus/pci/drivers_probe 2>/dev/null
+	drv=-; [ -e $d/driver ] && drv=$(basename $(readlink $d/driver))
+	grp=-; [ -e $d/iommu_group ] && grp=$(basename $(readlink $d/iommu_group))
+	echo "KDIFF-DEV bdf=$b id=$id driver=$drv group=$grp"
+	[ "$drv" = vfio-pci ] && [ "$grp" != - ] && DEVS="$DEVS,$b"
+done
+DEVS=${DEVS#,}
+echo "KDIFF-IOMMU units=$(ls /sys/class/iommu 2>/dev/null | tr '\n' ' ')"
+for d in /sys/bus/pci/devices/*; do
+	[ -e $d/iommu ] && echo "KDIFF-IOMMU dev=${d##*/} unit=$(basename $(readlink $d/iommu))"
+done
+# QEMU's DMAR table, for run.sh to add RMRRs to (intel-rmrr)
+[ -r /sys/firmware/acpi/tables/DMAR ] &&
+	echo "KDIFF-ACPI table=DMAR hex=$(od -An -tx1 -v /sys/firmware/acpi/tables/DMAR | tr -d ' \n')"
+for g in /sys/kernel/iommu_groups/*; do
+	[ -d "$g" ] || continue
+	while read -r s e t; do
+		echo "KDIFF-RESV group=${g##*/} $s $e $t"
+	done < $g/reserved_regions
+done
+
+T1=/sys/module/vfio_iommu_type1/parameters
+FD=/sys/module/iommufd/parameters
+set_params() { # scenario file: dma-limit= and unsafe-interrupts of its space line
+	sp=$(grep -m1 '^space ' "$1")
+	lim=65535
+	case "$sp" in *dma-limit=*) lim=${sp#*dma-limit=}; lim=${lim%% *};; esac
+	u=N
+	case "$sp" in *unsafe-interrupts*) u=Y;; esac
+	[ -w $T1/dma_entry_limit ] && echo $lim > $T1/dma_entry_limit
+	[ -w $T1/allow_unsafe_interrupts ] && echo $u > $T1/allow_unsafe_interrupts
+	[ -w $FD/allow_unsafe_interrupts ] && echo $u > $FD/allow_unsafe_interrupts
+}
+
+mkdir -p /tmp/scn
+scen=0; ops=0; agree=0; dis=0; bad=0
+if [ -z "$DEVS" ]; then
+	echo "KDIFF-ERROR no test device could be bound to vfio-pci with an IOMMU group"
+	bad=1
+else
+	U=; [ "$UNSAFE" = 1 ] && U=--unsafe-interrupts
+	[ "$IRQREMAP" = 0 ] && U="$U --no-irq-remap"
+	if [ -d /scn-extra ]; then
+		# KDIFF_SCENARIOS given to run.sh: run those, generate nothing
+		cp /scn-extra/*.scn /tmp/scn/
+	else
+	/ioas gen --profile $PROFILE --dev $DEVS --seed $SEED --count $COUNT $U --out /tmp/scn ||
+		{ echo "KDIFF-ERROR ioas gen failed"; bad=1; }
+	/ioas gen --profile $PROFILE --dev $DEVS --cases $U --out /tmp/scn ||
+		{ echo "KDIFF-ERROR ioas gen --cases failed"; bad=1; }
+	if [ "$UNSAFE" = 1 ]; then
+		# The same cases without the parameter: the kernel's EPERM.
+		mkdir -p /tmp/safe
+		/ioas gen --profile $PROFILE --dev $DEVS --seed 900001 --count 2 ${U#--unsafe-interrupts} --out /tmp/safe &&
+			for f in /tmp/safe/*.scn; do mv $f /tmp/scn/safe-${f##*/}; done
+	fi
+	fi
+	echo "KDIFF-DEVS $DEVS scenarios=$(ls /tmp/scn | wc -l) t=$(cut -d' ' -f1 /proc/uptime)"
+	for f in /tmp/scn/*.scn; do
+		set_params "$f"
+		echo "KDIFF-RUN ${f##*/}"
+		[ "$VERBOSE" = 2 ] && sed 's/^/KDIFF-PRE /' "$f"
+		timeout 120 /ioas sim --brief --backend kernel "$f" >/tmp/k.out 2>/tmp/k.err
+		krc=$?
+		timeout 120 /ioas sim --brief "$f" >/tmp/e.out 2>/tmp/e.err
+		erc=$?
+		# line-by-line agreement (a missing line disagrees)
+		set -- $(awk 'NR==FNR { a[FNR] = $0; n = FNR; next }
+			{ m = FNR; if (FNR in a && a[FNR] == $0) ok++ }
+			END { t = n > m ? n : m; print t, ok + 0 }' /tmp/k.out /tmp/e.out)
+		t=$1; ok=$2
+		[ -s /tmp/k.out ] || t=$((t + 1))  # nothing ran: count it
+		scen=$((scen + 1)); ops=$((ops + t)); agree=$((agree + ok))
+		dis=$((dis + t - ok))
+		if [ $ok != $t ] || [ $krc -ge 2 ] || [ "$VERBOSE" = 1 ]; then
+			echo "KDIFF-SCENARIO ${f##*/} lines=$t agree=$ok kernel_rc=$krc engine_rc=$erc"
+			sed 's/^/KDIFF-S /' "$f"
+			paste -d'|' /tmp/k.out /tmp/e.out | awk -F'|' '{ printf "KDIFF-O %s %-40s | %s\n", ($1 == $2 ? " " : "!"), $1, $2 }'
+			sed 's/^/KDIFF-KERR /' /tmp/k.err | head -n 40
+			sed 's/^/KDIFF-EERR /' /tmp/e.err | head -n 20
+		fi
+	done
+fi
+echo "KDIFF-TIME t=$(cut -d' ' -f1 /proc/uptime)"
+echo "kernel-diff config=$CONFIG kernel=$(uname -r) scenarios=$scen ops=$ops agree=$agree disagree=$dis"
+echo "KDIFF-END error=$bad"
+poweroff -f
