@@ -136,8 +136,7 @@ static bool fits(uint64_t off, uint64_t n, uint64_t size)
  * copy_struct_from_user() for our extensible input structs: a smaller
  * struct is zero-extended, a larger one must have a zero tail.
  */
-static int copy_in(void *dst, size_t dst_size, const void *src,
-		   size_t src_size)
+static int copy_in(void *dst, size_t dst_size, const void *src, size_t src_size)
 {
 	const uint8_t *s = src;
 	size_t i;
@@ -194,11 +193,13 @@ static int check_link(uint64_t next, uint64_t field_off, uint64_t min,
 		return 0;
 	if (next < min) {
 		if (first)
-			return bad(diag, field_off,
-				   "cap_offset points inside the 24-byte info header");
+			return bad(
+				diag, field_off,
+				"cap_offset points inside the 24-byte info header");
 		if (next + IOAS_CAP_HEADER_SIZE <= min)
-			return bad(diag, field_off,
-				   "next points backwards or to itself (a loop)");
+			return bad(
+				diag, field_off,
+				"next points backwards or to itself (a loop)");
 		return bad(diag, field_off,
 			   "next points inside the current capability header");
 	}
@@ -206,14 +207,14 @@ static int check_link(uint64_t next, uint64_t field_off, uint64_t min,
 		return bad(diag, field_off,
 			   "capability offset is not 8-byte aligned");
 	if (!fits(next, IOAS_CAP_HEADER_SIZE, size))
-		return bad(diag, field_off,
-			   "capability header extends past the end of the blob");
+		return bad(
+			diag, field_off,
+			"capability header extends past the end of the blob");
 	return 0;
 }
 
 IOAS_EXPORT int ioas_cap_next(const void *buf, size_t size, uint32_t *pos,
-			      struct ioas_cap_header *h,
-			      struct ioas_diag *diag)
+			      struct ioas_cap_header *h, struct ioas_diag *diag)
 {
 	const uint8_t *b = buf;
 	uint32_t off;
@@ -229,8 +230,9 @@ IOAS_EXPORT int ioas_cap_next(const void *buf, size_t size, uint32_t *pos,
 		return bad(diag, off,
 			   "capability offset is not 8-byte aligned");
 	if (!fits(off, IOAS_CAP_HEADER_SIZE, size))
-		return bad(diag, off,
-			   "capability header extends past the end of the blob");
+		return bad(
+			diag, off,
+			"capability header extends past the end of the blob");
 	h->off = off;
 	h->id = rd16h(b + off);
 	h->version = rd16h(b + off + 2);
@@ -284,8 +286,9 @@ IOAS_EXPORT int ioas_cap_find(const void *buf, size_t size, uint32_t first,
 
 /* The caps of an answer, laid out as vfio_info_cap_add() lays them out. */
 struct vfio_layout {
-	uint32_t mig, dma, iova, resv; /* offsets from the info start; 0 = none */
-	uint32_t total;                /* 24 + every cap */
+	/* offsets from the start of the info struct; 0 = left out */
+	uint32_t mig, dma, iova, resv;
+	uint32_t total; /* 24 + every cap */
 };
 
 static size_t align8(size_t v)
@@ -551,11 +554,10 @@ static int view_read(struct ioas_space *s, uint32_t what, struct space_view *v)
 		}
 		for (i = 0; i < v->regions.nr; i++) {
 			v->resv[i].region = v->regions.v[i];
-			v->resv[i].flags =
-				space_excludes(v->info.profile,
-					       &v->regions.v[i]) ?
-					IOAS_CAP_RESV_EXCLUDED :
-					0;
+			v->resv[i].flags = space_excludes(v->info.profile,
+							  &v->regions.v[i]) ?
+						   IOAS_CAP_RESV_EXCLUDED :
+						   0;
 		}
 		v->nr_resv = v->regions.nr;
 	}
@@ -577,9 +579,10 @@ IOAS_EXPORT long ioas_cap_vfio_info_from_space(struct ioas_space *s,
 		return -EINVAL;
 	if (flags & ~IOAS_CAP_WITH_RESV)
 		return -EOPNOTSUPP;
-	ret = view_read(s, VIEW_USABLE |
-			((flags & IOAS_CAP_WITH_RESV) ? VIEW_REGIONS : 0),
-			&v);
+	ret = view_read(
+		s,
+		VIEW_USABLE | ((flags & IOAS_CAP_WITH_RESV) ? VIEW_REGIONS : 0),
+		&v);
 	if (ret)
 		return ret;
 	memset(&src, 0, sizeof(src));
@@ -628,8 +631,9 @@ static int body_fits(const struct vfio_dec *d, const struct ioas_cap_header *h,
 static int dec_migration(struct vfio_dec *d, const struct ioas_cap_header *h)
 {
 	const uint8_t *p = d->b + h->off;
-	int ret = body_fits(d, h, IOAS_CAP_MIGRATION_SIZE,
-			    "MIGRATION capability extends past the end of the blob");
+	int ret = body_fits(
+		d, h, IOAS_CAP_MIGRATION_SIZE,
+		"MIGRATION capability extends past the end of the blob");
 
 	if (ret)
 		return ret;
@@ -644,8 +648,9 @@ static int dec_migration(struct vfio_dec *d, const struct ioas_cap_header *h)
 
 static int dec_dma_avail(struct vfio_dec *d, const struct ioas_cap_header *h)
 {
-	int ret = body_fits(d, h, IOAS_CAP_DMA_AVAIL_SIZE,
-			    "DMA_AVAIL capability extends past the end of the blob");
+	int ret = body_fits(
+		d, h, IOAS_CAP_DMA_AVAIL_SIZE,
+		"DMA_AVAIL capability extends past the end of the blob");
 
 	if (ret)
 		return ret;
@@ -663,8 +668,9 @@ static int dec_iova_range(struct vfio_dec *d, const struct ioas_cap_header *h)
 	uint32_t i;
 	int ret;
 
-	ret = body_fits(d, h, IOAS_CAP_IOVA_RANGE_SIZE,
-			"IOVA_RANGE capability extends past the end of the blob");
+	ret = body_fits(
+		d, h, IOAS_CAP_IOVA_RANGE_SIZE,
+		"IOVA_RANGE capability extends past the end of the blob");
 	if (ret)
 		return ret;
 	if (d->info->off_iova_range)
@@ -690,8 +696,9 @@ static int dec_iova_range(struct vfio_dec *d, const struct ioas_cap_header *h)
 			return bad(d->diag, at,
 				   "iova range start is above its end");
 		if (i && s <= prev_end)
-			return bad(d->diag, at,
-				   "iova ranges are not ascending and disjoint");
+			return bad(
+				d->diag, at,
+				"iova ranges are not ascending and disjoint");
 		prev_end = e;
 		if (i < d->iovas_cap) {
 			d->iovas[i].start = s;
@@ -710,8 +717,9 @@ static int dec_resv(struct vfio_dec *d, const struct ioas_cap_header *h)
 	uint32_t i;
 	int ret;
 
-	ret = body_fits(d, h, IOAS_CAP_RESV_HDR_SIZE,
-			"RESV_REGIONS capability extends past the end of the blob");
+	ret = body_fits(
+		d, h, IOAS_CAP_RESV_HDR_SIZE,
+		"RESV_REGIONS capability extends past the end of the blob");
 	if (ret)
 		return ret;
 	if (d->info->off_resv)
@@ -738,8 +746,9 @@ static int dec_resv(struct vfio_dec *d, const struct ioas_cap_header *h)
 	if (check_mul_overflow(nr, esize, &bytes) ||
 	    check_add_overflow(bytes, hsize, &bytes) ||
 	    !fits(h->off, bytes, d->size))
-		return bad(d->diag, (uint64_t)h->off + 8,
-			   "RESV_REGIONS entries extend past the end of the blob");
+		return bad(
+			d->diag, (uint64_t)h->off + 8,
+			"RESV_REGIONS entries extend past the end of the blob");
 	if (h->next && h->off + bytes > h->next)
 		return bad(d->diag, (uint64_t)h->off + 8,
 			   "RESV_REGIONS entries overlap the next capability");
@@ -756,14 +765,17 @@ static int dec_resv(struct vfio_dec *d, const struct ioas_cap_header *h)
 		e.region.prot = rd32h(q + 20);
 		e.flags = rd32h(q + 24);
 		if (e.region.range.start > e.region.range.last)
-			return bad(d->diag, at,
-				   "RESV_REGIONS entry start is above its last");
+			return bad(
+				d->diag, at,
+				"RESV_REGIONS entry start is above its last");
 		if (e.region.type >= IOAS_REGION_NR_TYPES)
-			return bad(d->diag, at + 16,
-				   "RESV_REGIONS entry has an unknown region type");
+			return bad(
+				d->diag, at + 16,
+				"RESV_REGIONS entry has an unknown region type");
 		if (rd32h(q + 28))
-			return bad(d->diag, at + 28,
-				   "RESV_REGIONS entry reserved field is not zero");
+			return bad(
+				d->diag, at + 28,
+				"RESV_REGIONS entry reserved field is not zero");
 		if (i < d->resv_cap)
 			d->resv[i] = e;
 	}
@@ -779,8 +791,8 @@ static int vfio_walk(struct vfio_dec *d)
 	uint32_t pos = d->info->cap_offset;
 	int ret;
 
-	while ((ret = ioas_cap_next(d->b, (size_t)d->size, &pos, &h,
-				    d->diag)) > 0) {
+	while ((ret = ioas_cap_next(d->b, (size_t)d->size, &pos, &h, d->diag)) >
+	       0) {
 		d->info->nr_caps++;
 		if (h.version != 1) {
 			/* A newer layout of a cap we know is not one we
@@ -828,8 +840,9 @@ static int vfio_decode(const uint8_t *b, size_t len,
 	memset(out, 0, sizeof(*out));
 	out->size = sizeof(*out);
 	if (len < IOAS_CAP_VFIO_INFO_MINSZ)
-		return bad(diag, 0,
-			   "blob is shorter than the 16 bytes of argsz, flags and iova_pgsizes");
+		return bad(
+			diag, 0,
+			"blob is shorter than the 16 bytes of argsz, flags and iova_pgsizes");
 	out->argsz = rd32h(b);
 	out->flags = rd32h(b + 4);
 	out->iova_pgsizes = rd64h(b + 8);
@@ -853,8 +866,9 @@ static int vfio_decode(const uint8_t *b, size_t len,
 	if (!(out->flags & IOAS_CAP_VFIO_INFO_CAPS))
 		return bad(diag, 16, "cap_offset is set but flags lack CAPS");
 	if (out->argsz > len)
-		return bad(diag, 0,
-			   "argsz exceeds the blob although a capability chain is present");
+		return bad(
+			diag, 0,
+			"argsz exceeds the blob although a capability chain is present");
 	ret = check_link(out->cap_offset, 16, IOAS_CAP_VFIO_INFO_SIZE,
 			 out->argsz, diag, true);
 	if (ret)
@@ -871,13 +885,10 @@ static int vfio_decode(const uint8_t *b, size_t len,
 	return vfio_walk(&d);
 }
 
-IOAS_EXPORT int ioas_cap_vfio_info_decode(const void *buf, size_t len,
-					  struct ioas_cap_vfio_info *info,
-					  struct ioas_range *iovas,
-					  size_t iovas_cap,
-					  struct ioas_cap_resv *resv,
-					  size_t resv_cap,
-					  struct ioas_diag *diag)
+IOAS_EXPORT int ioas_cap_vfio_info_decode(
+	const void *buf, size_t len, struct ioas_cap_vfio_info *info,
+	struct ioas_range *iovas, size_t iovas_cap, struct ioas_cap_resv *resv,
+	size_t resv_cap, struct ioas_diag *diag)
 {
 	struct ioas_cap_vfio_info out;
 	int ret;
@@ -938,8 +949,8 @@ IOAS_EXPORT long ioas_cap_iommufd_ranges_encode(const struct ioas_range *ranges,
 }
 
 IOAS_EXPORT long ioas_cap_iommufd_ranges_from_space(struct ioas_space *s,
-						    uint32_t ioas_id,
-						    void *buf, size_t len)
+						    uint32_t ioas_id, void *buf,
+						    size_t len)
 {
 	struct space_view v;
 	long ret;
@@ -956,11 +967,9 @@ IOAS_EXPORT long ioas_cap_iommufd_ranges_from_space(struct ioas_space *s,
 	return ret;
 }
 
-IOAS_EXPORT int ioas_cap_iommufd_ranges_decode(const void *buf, size_t len,
-					       struct ioas_cap_iommufd_ranges *out,
-					       struct ioas_range *ranges,
-					       size_t cap,
-					       struct ioas_diag *diag)
+IOAS_EXPORT int ioas_cap_iommufd_ranges_decode(
+	const void *buf, size_t len, struct ioas_cap_iommufd_ranges *out,
+	struct ioas_range *ranges, size_t cap, struct ioas_diag *diag)
 {
 	struct ioas_cap_iommufd_ranges o;
 	const uint8_t *b = buf;
@@ -972,8 +981,9 @@ IOAS_EXPORT int ioas_cap_iommufd_ranges_decode(const void *buf, size_t len,
 	memset(&o, 0, sizeof(o));
 	o.size = sizeof(o);
 	if (len < IOAS_CAP_IOMMUFD_RANGES_SIZE)
-		return bad(diag, 0,
-			   "blob is shorter than the 32-byte struct iommu_ioas_iova_ranges");
+		return bad(
+			diag, 0,
+			"blob is shorter than the 32-byte struct iommu_ioas_iova_ranges");
 	o.cmd_size = rd32h(b);
 	o.ioas_id = rd32h(b + 4);
 	o.num_iovas = rd32h(b + 8);
@@ -989,7 +999,7 @@ IOAS_EXPORT int ioas_cap_iommufd_ranges_decode(const void *buf, size_t len,
 	if ((len - IOAS_CAP_IOMMUFD_RANGES_SIZE) % IOAS_CAP_IOMMUFD_RANGE_SIZE)
 		return bad(diag,
 			   len - (len - IOAS_CAP_IOMMUFD_RANGES_SIZE) %
-					 IOAS_CAP_IOMMUFD_RANGE_SIZE,
+					   IOAS_CAP_IOMMUFD_RANGE_SIZE,
 			   "trailing bytes are not a whole iommu_iova_range");
 	room = (len - IOAS_CAP_IOMMUFD_RANGES_SIZE) /
 	       IOAS_CAP_IOMMUFD_RANGE_SIZE;
@@ -999,10 +1009,12 @@ IOAS_EXPORT int ioas_cap_iommufd_ranges_decode(const void *buf, size_t len,
 		uint64_t s = rd64h(b + at), l = rd64h(b + at + 8);
 
 		if (s > l)
-			return bad(diag, at, "iova range start is above its last");
-		if (i && s <= prev_last)
 			return bad(diag, at,
-				   "iova ranges are not ascending and disjoint");
+				   "iova range start is above its last");
+		if (i && s <= prev_last)
+			return bad(
+				diag, at,
+				"iova ranges are not ascending and disjoint");
 		prev_last = l;
 	}
 	/* Only a well-formed answer reaches the caller's array. */
@@ -1139,18 +1151,21 @@ IOAS_EXPORT int ioas_cap_virtio_next(const void *buf, size_t len, size_t *pos,
 	}
 	total = IOAS_CAP_VIRTIO_PROP_HDR_SIZE + (uint64_t)out.length;
 	if (!fits(off, total, len))
-		return bad(diag, off + 2,
-			   "property extends past the end of the properties area");
+		return bad(
+			diag, off + 2,
+			"property extends past the end of the properties area");
 	if (total % 8)
-		return bad(diag, off + 2,
-			   "property size (header included) is not a multiple of 8");
+		return bad(
+			diag, off + 2,
+			"property size (header included) is not a multiple of 8");
 	if (out.type == IOAS_CAP_VIRTIO_PROP_RESV_MEM) {
 		const uint8_t *q = b + off;
 		struct ioas_cap_virtio_resv *r = &out.resv;
 
 		if (total < IOAS_CAP_VIRTIO_RESV_MEM_SIZE)
-			return bad(diag, off + 2,
-				   "RESV_MEM property is shorter than 24 bytes");
+			return bad(
+				diag, off + 2,
+				"RESV_MEM property is shorter than 24 bytes");
 		if (q[5] || q[6] || q[7])
 			return bad(diag, off + 5,
 				   "RESV_MEM reserved bytes are not zero");
@@ -1163,8 +1178,9 @@ IOAS_EXPORT int ioas_cap_virtio_next(const void *buf, size_t len, size_t *pos,
 				   "RESV_MEM end is below its start");
 		if (r->region.range.start == 0 &&
 		    r->region.range.last == UINT64_MAX)
-			return bad(diag, off + 8,
-				   "RESV_MEM covers all 2^64 addresses (Linux rejects it)");
+			return bad(
+				diag, off + 8,
+				"RESV_MEM covers all 2^64 addresses (Linux rejects it)");
 		/* viommu_add_resv_mem(): unknown subtypes are reserved */
 		if (r->subtype == IOAS_CAP_VIRTIO_RESV_MSI) {
 			r->region.type = IOAS_REGION_MSI;
@@ -1184,8 +1200,7 @@ IOAS_EXPORT int ioas_cap_virtio_next(const void *buf, size_t len, size_t *pos,
 IOAS_EXPORT int ioas_cap_virtio_probe_decode(const void *buf, size_t len,
 					     struct ioas_cap_virtio_probe *out,
 					     struct ioas_cap_virtio_resv *resv,
-					     size_t cap,
-					     struct ioas_diag *diag)
+					     size_t cap, struct ioas_diag *diag)
 {
 	struct ioas_cap_virtio_probe o;
 	struct ioas_cap_virtio_prop p;
@@ -1209,8 +1224,9 @@ IOAS_EXPORT int ioas_cap_virtio_probe_decode(const void *buf, size_t len,
 	if (ret < 0)
 		return ret;
 	/* Only a well-formed area reaches the caller's array. */
-	for (pos = 0, n = 0; n < cap && n < o.nr_resv &&
-			     ioas_cap_virtio_next(buf, len, &pos, &p, NULL) > 0;)
+	for (pos = 0, n = 0;
+	     n < cap && n < o.nr_resv &&
+	     ioas_cap_virtio_next(buf, len, &pos, &p, NULL) > 0;)
 		if (p.known)
 			resv[n++] = p.resv;
 	/* The list ended at a NONE header if one fits after the last. */
@@ -1288,8 +1304,8 @@ IOAS_EXPORT int ioas_cap_detect(const void *buf, size_t len)
 		if (argsz >= IOAS_CAP_VFIO_INFO_MINSZ &&
 		    (argsz <= len || len <= IOAS_CAP_VFIO_INFO_SIZE) &&
 		    (flags & IOAS_CAP_VFIO_INFO_PGSIZES) &&
-		    !(flags & ~(IOAS_CAP_VFIO_INFO_PGSIZES |
-				IOAS_CAP_VFIO_INFO_CAPS)))
+		    !(flags &
+		      ~(IOAS_CAP_VFIO_INFO_PGSIZES | IOAS_CAP_VFIO_INFO_CAPS)))
 			return IOAS_CAP_FORMAT_VFIO_INFO;
 	}
 	return IOAS_CAP_FORMAT_UNKNOWN;

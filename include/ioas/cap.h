@@ -330,11 +330,15 @@ struct ioas_cap_virtio_probe {
 int ioas_cap_next(const void *buf, size_t size, uint32_t *pos,
 		  struct ioas_cap_header *h, struct ioas_diag *diag);
 
-/*
+/**
  * ioas_cap_for_each() - walk a chain whose links are known to be sound
- * (run ioas_cap_check() first: the loop stops silently at the first bad
- * link). @pos is a uint32_t lvalue holding the first offset; @h points to a
- * struct ioas_cap_header that holds each record in turn.
+ * @buf: the buffer holding the chain
+ * @size: bytes of @buf that belong to the chain
+ * @pos: a uint32_t lvalue holding the first record's offset; advanced
+ * @h: a struct ioas_cap_header pointer that receives each record in turn
+ *
+ * Run ioas_cap_check() first: the loop stops silently at the first bad
+ * link. Expands to a while statement.
  */
 #define ioas_cap_for_each(buf, size, pos, h) \
 	while (ioas_cap_next((buf), (size), &(pos), (h), NULL) > 0)
@@ -416,8 +420,9 @@ long ioas_cap_vfio_info_encode(const struct ioas_cap_vfio_src *src,
  * ioas_cap_vfio_info_encode() with: iova_pgsizes and dma_avail from
  * ioas_space_get_info(), the iova list from ioas_space_usable() and, for
  * the ioas cap, ioas_space_regions() with IOAS_CAP_RESV_EXCLUDED set on
- * every region the space keeps out of user IOVA (all but direct-relaxable;
- * PCI windows only in the native profile). A type1 space with no group
+ * every region the space keeps out of user IOVA: all but direct-relaxable
+ * ones (PCI windows reach the list only from a native space; type1 and
+ * iommufd spaces drop them at attach, as Linux never shows them). A type1 space with no group
  * fails as GET_INFO does before SET_IOMMU. iommufd and native spaces get
  * the type1 layout too (kernel-spec.md §5.12), with iova_pgsizes computed
  * as iommufd's VFIO compatibility layer does. The space is read in three
@@ -492,9 +497,9 @@ int ioas_cap_vfio_info_decode(const void *buf, size_t len,
  * 32, @nr > UINT32_MAX, an @alignment that is not a power of two, a range
  * with start > last, or a NULL pointer with a non-zero count.
  */
-long ioas_cap_iommufd_ranges_encode(const struct ioas_range *ranges,
-				    size_t nr, uint64_t alignment,
-				    uint32_t ioas_id, void *buf, size_t len);
+long ioas_cap_iommufd_ranges_encode(const struct ioas_range *ranges, size_t nr,
+				    uint64_t alignment, uint32_t ioas_id,
+				    void *buf, size_t len);
 
 /**
  * ioas_cap_iommufd_ranges_from_space() - the IOVA_RANGES answer for a space

@@ -21,10 +21,14 @@
 #define BUFSZ 1024
 
 static const struct ioas_region g1r[] = {
-	{ { 0x40000000, 0x40ffffff }, IOAS_REGION_DIRECT_RELAXABLE,
-	  IOAS_PROT_READ | IOAS_PROT_WRITE, IOAS_ORIGIN_RMRR },
+	{ { 0x40000000, 0x40ffffff },
+	  IOAS_REGION_DIRECT_RELAXABLE,
+	  IOAS_PROT_READ | IOAS_PROT_WRITE,
+	  IOAS_ORIGIN_RMRR },
 	{ { 0xfee00000, 0xfeefffff }, IOAS_REGION_MSI, 0, IOAS_ORIGIN_X86_MSI },
-	{ { 0x80000000, 0xbfffffff }, IOAS_REGION_RESERVED, 0,
+	{ { 0x80000000, 0xbfffffff },
+	  IOAS_REGION_RESERVED,
+	  0,
 	  IOAS_ORIGIN_PCI_WINDOW },
 };
 static const struct ioas_region g2r[] = {
@@ -116,8 +120,9 @@ static void sweep(uint32_t profile)
 			assert_int_equal(ret, -ENOMEM);
 			for (i = 0; i < sizeof(buf); i++)
 				if (buf[i] != 0xee)
-					fail_msg("profile %u op %d n=%lu wrote byte %zu on failure",
-						 profile, op, n, i);
+					fail_msg(
+						"profile %u op %d n=%lu wrote byte %zu on failure",
+						profile, op, n, i);
 			snapshot(s, &u, &r);
 			assert_true(ioas_range_list_equal(&u, &u0));
 			assert_int_equal(r.nr, r0.nr);
@@ -161,9 +166,14 @@ static void test_pure_functions_never_allocate(void **state)
 	};
 	struct ioas_cap_resv e = { reg[0], IOAS_CAP_RESV_EXCLUDED };
 	struct ioas_cap_vfio_src src = {
-		.size = sizeof(src), .flags = IOAS_CAP_WITH_RESV,
-		.iova_pgsizes = 0x40201000, .dma_avail = 65535,
-		.iovas = r, .nr_iovas = 2, .resv = &e, .nr_resv = 1,
+		.size = sizeof(src),
+		.flags = IOAS_CAP_WITH_RESV,
+		.iova_pgsizes = 0x40201000,
+		.dma_avail = 65535,
+		.iovas = r,
+		.nr_iovas = 2,
+		.resv = &e,
+		.nr_resv = 1,
 	};
 	struct ioas_cap_vfio_info vi = { .size = sizeof(vi) };
 	struct ioas_cap_iommufd_ranges ir = { .size = sizeof(ir) };
@@ -183,16 +193,13 @@ static void test_pure_functions_never_allocate(void **state)
 						   2, NULL),
 			 0);
 	assert_int_equal(ioas_cap_check(buf, BUFSZ, 24, NULL), 4);
-	assert_int_equal(ioas_cap_iommufd_ranges_encode(r, 2, 0x1000, 1, buf,
-							64),
-			 64);
-	assert_int_equal(ioas_cap_iommufd_ranges_decode(buf, 64, &ir, ro, 2,
-							NULL),
-			 0);
+	assert_int_equal(
+		ioas_cap_iommufd_ranges_encode(r, 2, 0x1000, 1, buf, 64), 64);
+	assert_int_equal(
+		ioas_cap_iommufd_ranges_decode(buf, 64, &ir, ro, 2, NULL), 0);
 	assert_int_equal(ioas_cap_virtio_probe_encode(reg, 1, buf, 64, NULL),
 			 24);
-	assert_int_equal(ioas_cap_virtio_probe_decode(buf, 64, &vp, v, 2,
-						      NULL),
+	assert_int_equal(ioas_cap_virtio_probe_decode(buf, 64, &vp, v, 2, NULL),
 			 0);
 	assert_int_equal(ioas_cap_detect(buf, 64),
 			 IOAS_CAP_FORMAT_VIRTIO_PROBE);

@@ -20,13 +20,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: check failed: %s\n",	\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
+				__LINE__, #cond);                              \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
 #define MAXN 256
@@ -69,11 +69,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	buf = malloc(size);
 	CHECK(buf);
-	len = ioas_cap_iommufd_ranges_encode(r, ir.num_iovas,
-					     ir.out_iova_alignment, ir.ioas_id,
-					     buf, size);
+	len = ioas_cap_iommufd_ranges_encode(
+		r, ir.num_iovas, ir.out_iova_alignment, ir.ioas_id, buf, size);
 	CHECK(len == (long)(32 + 16 * (size_t)ir.num_iovas));
-	CHECK(!memcmp(buf + 4, data + 4, 12));		 /* id, num, rsvd */
+	CHECK(!memcmp(buf + 4, data + 4, 12)); /* id, num, rsvd */
 	CHECK(!memcmp(buf + 24, data + 24, 8 + 16 * (size_t)ir.num_iovas));
 	CHECK(ioas_cap_iommufd_ranges_decode(buf, (size_t)len, &ir2, r2, MAXN,
 					     NULL) == 0);

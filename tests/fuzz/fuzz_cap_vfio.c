@@ -23,13 +23,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: check failed: %s\n",	\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
+				__LINE__, #cond);                              \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
 #define MAXN 64
@@ -102,7 +102,8 @@ static void roundtrip(const struct ioas_cap_vfio_info *vi,
 	CHECK(!memcmp(iovas2, iovas, vi->nr_iovas * sizeof(*iovas)));
 	CHECK(!vi->off_resv || vj.nr_resv == vi->nr_resv);
 	for (i = 0; vi->off_resv && i < vi->nr_resv; i++) {
-		CHECK(resv2[i].region.range.start == resv[i].region.range.start);
+		CHECK(resv2[i].region.range.start ==
+		      resv[i].region.range.start);
 		CHECK(resv2[i].region.range.last == resv[i].region.range.last);
 		CHECK(resv2[i].region.type == resv[i].region.type);
 		CHECK(resv2[i].region.origin == resv[i].region.origin);

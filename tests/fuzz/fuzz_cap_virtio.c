@@ -22,13 +22,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: check failed: %s\n",	\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
+				__LINE__, #cond);                              \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
 #define MAXN 128
@@ -63,7 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (ret == -EBADMSG) {
 		CHECK(it == -EBADMSG);
-		CHECK(diag.reason && diag.line == 0 && diag.reason == diag2.reason);
+		CHECK(diag.reason && diag.line == 0 &&
+		      diag.reason == diag2.reason);
 		CHECK(diag.offset == diag2.offset);
 		CHECK(diag.offset < (size ? size : 1));
 		return 0;
@@ -79,8 +80,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(v[i].region.range.start <= v[i].region.range.last);
 		CHECK(v[i].region.range.start || ~v[i].region.range.last);
 		CHECK(v[i].region.type == (v[i].subtype == 1 ?
-					   IOAS_REGION_MSI :
-					   IOAS_REGION_RESERVED));
+						   IOAS_REGION_MSI :
+						   IOAS_REGION_RESERVED));
 		reg[i] = v[i].region;
 	}
 	buf = malloc(24 * (size_t)vp.nr_resv + 4);

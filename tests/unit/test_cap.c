@@ -1091,6 +1091,54 @@ static void test_vfio_decode_small_arrays_and_sizes(void **state)
 			 -EBADMSG);
 }
 
+/*
+ * The extensible output structs (STYLE.md T_LENGTH): below 8 bytes is
+ * -EINVAL; a smaller struct is filled to its size; a larger one (a newer
+ * caller) gets our size back and its tail untouched.
+ */
+static void test_output_struct_lengths(void **state)
+{
+	struct gen_blob v = golden("vfio-intel-aw39");
+	struct gen_blob i = golden("iommufd-intel-aw39");
+	struct gen_blob p = golden("virtio-x86-msi");
+	static const size_t ours[] = { sizeof(struct ioas_cap_vfio_info),
+				       sizeof(struct ioas_cap_iommufd_ranges),
+				       sizeof(struct ioas_cap_virtio_probe) };
+	uint64_t big64[64]; /* aligned for every struct */
+	uint8_t *big = (uint8_t *)big64;
+	size_t k, sz;
+
+	(void)state;
+	for (k = 0; k < 3; k++) {
+		for (sz = 0; sz <= ours[k] + 16; sz += 4) {
+			uint32_t size = (uint32_t)sz, got;
+			int ret;
+
+			memset(big, 0x77, sizeof(big64));
+			memcpy(big, &size, 4);
+			if (k == 0)
+				ret = ioas_cap_vfio_info_decode(
+					v.b, v.len, (void *)big, NULL, 0, NULL,
+					0, NULL);
+			else if (k == 1)
+				ret = ioas_cap_iommufd_ranges_decode(
+					i.b, i.len, (void *)big, NULL, 0, NULL);
+			else
+				ret = ioas_cap_virtio_probe_decode(
+					p.b, p.len, (void *)big, NULL, 0, NULL);
+			if (sz < 8) {
+				assert_int_equal(ret, -EINVAL);
+				continue;
+			}
+			assert_int_equal(ret, -EMSGSIZE); /* no arrays */
+			memcpy(&got, big, 4);
+			assert_int_equal(got, sz < ours[k] ? sz : ours[k]);
+			assert_int_equal(big[sz < ours[k] ? sz : ours[k]],
+					 0x77);
+		}
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* generic chain API                                                   */
 
@@ -2015,6 +2063,7 @@ int main(void)
 		cmocka_unit_test(test_vfio_decode_resv_extended_layout),
 		cmocka_unit_test(test_vfio_resv_cap_invisible_to_kernel_style_walkers),
 		cmocka_unit_test(test_vfio_decode_small_arrays_and_sizes),
+		cmocka_unit_test(test_output_struct_lengths),
 		cmocka_unit_test(test_cap_next_walks_the_chain),
 		cmocka_unit_test(test_cap_next_rejects_bad_links),
 		cmocka_unit_test(test_iommufd_encode_matches_kernel),
