@@ -38,9 +38,9 @@
 #include "host_uapi.h"
 #include "ioas_private.h"
 
-#define CAP_IOVA_RANGE 1	/* VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE */
+#define CAP_IOVA_RANGE 1 /* VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE */
 #define INFO_FLAG_CAPS (1u << 1)
-#define INFO_MAX (1u << 20)	/* a GET_INFO blob larger than this is bogus */
+#define INFO_MAX (1u << 20) /* a GET_INFO blob larger than this is bogus */
 
 struct vgroup {
 	uint32_t id;
@@ -49,8 +49,8 @@ struct vgroup {
 
 struct ioas_host_vfio {
 	int fd;
-	char *dev_root;		/* for DEV/vfio/<group> */
-	bool iommu_set;		/* VFIO_SET_IOMMU done and not yet released */
+	char *dev_root; /* for DEV/vfio/<group> */
+	bool iommu_set; /* VFIO_SET_IOMMU done and not yet released */
 	struct vgroup *groups;
 	size_t nr;
 	size_t cap;
@@ -118,8 +118,9 @@ IOAS_EXPORT int ioas_host_dev_state(const char *sysfs_root, const char *dev,
 	if (err)
 		return err;
 	if (stat(path, &sb))
-		return errno == ENOENT || errno == ENOTDIR ? -ENOENT :
-							     map_sysfs_errno(-errno);
+		return errno == ENOENT || errno == ENOTDIR ?
+			       -ENOENT :
+			       map_sysfs_errno(-errno);
 
 	err = host_path(path, sizeof(path), sysfs_root,
 			"bus/pci/devices/%s/iommu_group", dev);

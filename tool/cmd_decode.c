@@ -271,8 +271,7 @@ static json_t *resv_json(const struct ioas_cap_resv *e)
 	bad |= jset_hex(o, "prot", e->region.prot);
 	bad |= jset_hex(o, "flags", e->flags);
 	bad |= json_object_set_new(
-		o, "excluded",
-		json_boolean(e->flags & IOAS_CAP_RESV_EXCLUDED));
+		o, "excluded", json_boolean(e->flags & IOAS_CAP_RESV_EXCLUDED));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -455,8 +454,8 @@ static int decode_vfio(const struct dec *d)
 			bad |= json_object_set_new(o, "known",
 						   json_boolean(known));
 		} else {
-			printf("cap %" PRIu32 " id %#" PRIx16 " %s version %" PRIu16
-			       " next %" PRIu32 "%s\n",
+			printf("cap %" PRIu32 " id %#" PRIx16
+			       " %s version %" PRIu16 " next %" PRIu32 "%s\n",
 			       h.off, h.id, vfio_cap_name(h.id), h.version,
 			       h.next,
 			       known ? "" :
@@ -495,8 +494,7 @@ static int decode_iommufd(const struct dec *d)
 	int ret, rc = 0;
 	uint32_t i;
 
-	ret = ioas_cap_iommufd_ranges_decode(d->b, d->len, &ir, NULL, 0,
-					     &diag);
+	ret = ioas_cap_iommufd_ranges_decode(d->b, d->len, &ir, NULL, 0, &diag);
 	if (ret == -EBADMSG)
 		return malformed(d, IOAS_CAP_FORMAT_IOMMUFD_RANGES, &diag);
 	r = calloc(ir.nr_present ? ir.nr_present : 1, sizeof(*r));
@@ -522,9 +520,9 @@ static int decode_iommufd(const struct dec *d)
 					ir.allowed_iovas);
 			bad |= jset_hex(root, "out_iova_alignment",
 					ir.out_iova_alignment);
-			bad |= json_object_set_new(
-				root, "complete",
-				json_boolean(ir.nr_present == ir.num_iovas));
+			bad |= json_object_set_new(root, "complete",
+						   json_boolean(ir.nr_present ==
+								ir.num_iovas));
 			bad |= jset_int(root, "nr_present", ir.nr_present);
 			bad |= json_object_set_new(
 				root, "iovas", ranges_json(r, ir.nr_present));
@@ -592,10 +590,9 @@ static json_t *prop_json(const struct ioas_cap_virtio_prop *p)
 	bad |= json_object_set_new(o, "known", json_boolean(p->known));
 	if (p->known) {
 		bad |= jset_int(o, "subtype", p->resv.subtype);
-		bad |= json_object_set_new(
-			o, "region_type",
-			json_string(ioas_region_type_name(
-				p->resv.region.type)));
+		bad |= json_object_set_new(o, "region_type",
+					   json_string(ioas_region_type_name(
+						   p->resv.region.type)));
 		bad |= jset_hex(o, "start", p->resv.region.range.start);
 		bad |= jset_hex(o, "last", p->resv.region.range.last);
 	}
@@ -704,9 +701,9 @@ int cmd_decode(int argc, char **argv)
 			hex = true;
 		} else if (!strcmp(a, "--format") ||
 			   !strncmp(a, "--format=", 9)) {
-			const char *v = a[8] == '=' ?
-						a + 9 :
-						(i + 1 < argc ? argv[++i] : NULL);
+			const char *v =
+				a[8] == '=' ? a + 9 :
+					      (i + 1 < argc ? argv[++i] : NULL);
 			size_t k;
 
 			if (!v) {
@@ -731,7 +728,8 @@ int cmd_decode(int argc, char **argv)
 			dec_usage(stderr);
 			return 2;
 		} else if (path) {
-			fprintf(stderr, "ioas decode: more than one file given\n");
+			fprintf(stderr,
+				"ioas decode: more than one file given\n");
 			dec_usage(stderr);
 			return 2;
 		} else {
@@ -760,8 +758,8 @@ int cmd_decode(int argc, char **argv)
 	if (f != stdin)
 		fclose(f);
 	if (ret == -EFBIG) {
-		fprintf(stderr, "ioas decode: %s: larger than %u MiB\n",
-			d.name, DEC_MAX_FILE >> 20);
+		fprintf(stderr, "ioas decode: %s: larger than %u MiB\n", d.name,
+			DEC_MAX_FILE >> 20);
 		return 2;
 	}
 	if (ret) {

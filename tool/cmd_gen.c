@@ -217,7 +217,7 @@ static void op_usable(struct gen *g)
  * struct and cap boundaries (16 and 24, the caps at 56 and 72, the size
  * the answer needs).
  */
-static const uint32_t info_argsz[] = { 8,  16,  20,  24,  32,  56,
+static const uint32_t info_argsz[] = { 8,  16, 20,  24,	 32,  56,
 				       72, 88, 104, 120, 136, 4096 };
 
 /* @pick: 0 or above the table: negotiated; else info_argsz[pick - 1] */
@@ -323,8 +323,8 @@ static void op_copy(struct gen *g, uint64_t src, uint64_t len, bool fixed,
 	uint64_t d = dst;
 
 	if (fixed)
-		emit(g, "copy 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 "%s",
-		     src, len, dst, prot_name(prot));
+		emit(g, "copy 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 "%s", src,
+		     len, dst, prot_name(prot));
 	else
 		emit(g, "copy 0x%" PRIx64 " 0x%" PRIx64 " auto%s", src, len,
 		     prot_name(prot));
@@ -492,7 +492,8 @@ static uint64_t pick_va(struct gen *g)
 	case 4:
 		return 0x10000 + g->page;
 	case 5:
-		return g->page * (2 * rn(g, 256) + 1) + (chance(g, 30) ? 0x800 : 0);
+		return g->page * (2 * rn(g, 256) + 1) +
+		       (chance(g, 30) ? 0x800 : 0);
 	default:
 		return 0;
 	}
@@ -736,8 +737,8 @@ static int begin(struct gen *g, const char *title, uint32_t dma_limit,
 		emit(g,
 		     "group %" PRIu32 " aperture=0x%" PRIx64 "-0x%" PRIx64
 		     " pgsizes=0x%" PRIx64 " irq-remap=%s dev=%s",
-		     gg->id, gg->aperture.start, gg->aperture.last,
-		     gg->pgsizes, gg->irq_remap ? "yes" : "no", gg->dev);
+		     gg->id, gg->aperture.start, gg->aperture.last, gg->pgsizes,
+		     gg->irq_remap ? "yes" : "no", gg->dev);
 		for (j = 0; j < gg->nr; j++) {
 			const struct ioas_region *r = &gg->regions[j];
 
@@ -823,8 +824,7 @@ static struct ggroup *first_usable_group(struct gen *g)
 		bool direct = false;
 
 		for (j = 0; j < g->g[i].nr; j++)
-			direct |= g->g[i].regions[j].type ==
-				  IOAS_REGION_DIRECT;
+			direct |= g->g[i].regions[j].type == IOAS_REGION_DIRECT;
 		if (!direct)
 			return &g->g[i];
 	}
@@ -1042,7 +1042,8 @@ static int load_groups(struct gen *g, const char *sysfs, char *devs)
 		g->reported = true;
 		return ret;
 	}
-	for (d = strtok_r(devs, ",", &save); d; d = strtok_r(NULL, ",", &save)) {
+	for (d = strtok_r(devs, ",", &save); d;
+	     d = strtok_r(NULL, ",", &save)) {
 		const struct ioas_host_group *hg = NULL;
 		struct ggroup *gg;
 		size_t i, j;
@@ -1085,8 +1086,7 @@ static int load_groups(struct gen *g, const char *sysfs, char *devs)
 			ret = -ENOMEM;
 			break;
 		}
-		memcpy(gg->regions, hg->regions,
-		       gg->nr * sizeof(*gg->regions));
+		memcpy(gg->regions, hg->regions, gg->nr * sizeof(*gg->regions));
 		g->ng++;
 	}
 	ioas_host_free(h);
@@ -1100,7 +1100,8 @@ static uint64_t sysfs_hpage(const char *sysfs)
 	unsigned long long v = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/kernel/mm/transparent_hugepage/hpage_pmd_size",
+	snprintf(path, sizeof(path),
+		 "%s/kernel/mm/transparent_hugepage/hpage_pmd_size",
 		 sysfs ? sysfs : "/sys");
 	f = fopen(path, "r");
 	if (!f)
@@ -1188,7 +1189,9 @@ int cmd_gen(int argc, char **argv)
 		} else if (!strcmp(a, "--cases")) {
 			do_cases = true;
 		} else {
-			fprintf(stderr, "ioas gen: unknown or incomplete option '%s'\n", a);
+			fprintf(stderr,
+				"ioas gen: unknown or incomplete option '%s'\n",
+				a);
 			gen_usage(stderr);
 			return 2;
 		}

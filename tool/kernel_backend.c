@@ -73,10 +73,10 @@ struct kbuf {
 
 struct kgroup {
 	uint32_t scn_id;
-	uint32_t real;		/* IOMMU group of the dev= device */
+	uint32_t real; /* IOMMU group of the dev= device */
 	char dev[SCN_DEV_MAX];
 	char cdev[32];
-	uint32_t dev_id;	/* iommufd: out_devid */
+	uint32_t dev_id; /* iommufd: out_devid */
 	bool bound;
 	bool attached;
 };
@@ -91,10 +91,10 @@ struct kbe {
 	struct kgroup *groups;
 	size_t nr_groups;
 	size_t cap_groups;
-	struct kbuf *bufs;	/* bufs[0] is the pool, once made */
+	struct kbuf *bufs; /* every reservation made for maps */
 	size_t nr_bufs;
 	size_t cap_bufs;
-	uint64_t pool;		/* aligned base of the pool, 0 if none */
+	uint64_t pool; /* aligned base of the pool, 0 if none */
 	uint64_t pool_align;
 };
 
@@ -130,8 +130,8 @@ static int read_sysfs(const char *rel, size_t max, char **out, size_t *len)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT || errno == ENOTDIR ? -ENOENT :
-		       errno == EACCES			  ? -EACCES :
-							    -EIO;
+		       errno == EACCES			   ? -EACCES :
+							     -EIO;
 	buf = malloc(max + 1);
 	if (!buf) {
 		close(fd);
@@ -203,8 +203,8 @@ static uint64_t kernel_hpage(uint64_t page)
 	unsigned long long v;
 
 	/* CONFIG_TRANSPARENT_HUGEPAGE: HPAGE_SIZE; else PAGE_SIZE. */
-	if (read_sysfs("kernel/mm/transparent_hugepage/hpage_pmd_size", 64,
-		       &s, NULL))
+	if (read_sysfs("kernel/mm/transparent_hugepage/hpage_pmd_size", 64, &s,
+		       NULL))
 		return page;
 	v = strtoull(s, &end, 10);
 	free(s);
@@ -230,28 +230,30 @@ static int pf_params(const struct scn *s, char *msg, size_t size)
 	if (sp->profile == IOAS_PROFILE_IOMMUFD) {
 		hp = kernel_hpage(page);
 		if (sp->hpage_size != hp)
-			return pf_fail(msg, size, -EINVAL,
-				       "the scenario says hpage=0x%" PRIx64
-				       " but this kernel caps iommufd's automatic IOVA alignment at 0x%" PRIx64
-				       " (%s)",
-				       sp->hpage_size, hp,
-				       hp == page ?
-					       "no transparent huge pages" :
-					       "transparent_hugepage/hpage_pmd_size");
+			return pf_fail(
+				msg, size, -EINVAL,
+				"the scenario says hpage=0x%" PRIx64
+				" but this kernel caps iommufd's automatic IOVA alignment at 0x%" PRIx64
+				" (%s)",
+				sp->hpage_size, hp,
+				hp == page ?
+					"no transparent huge pages" :
+					"transparent_hugepage/hpage_pmd_size");
 	}
 	ret = read_param(mod, "allow_unsafe_interrupts", v, sizeof(v));
 	if (ret)
-		return pf_fail(msg, size, -ENODEV,
-			       "cannot read /sys/module/%s/parameters/allow_unsafe_interrupts (%s): is %s loaded?",
-			       mod, strerror(-ret), mod);
+		return pf_fail(
+			msg, size, -ENODEV,
+			"cannot read /sys/module/%s/parameters/allow_unsafe_interrupts (%s): is %s loaded?",
+			mod, strerror(-ret), mod);
 	unsafe = v[0] == 'Y' || v[0] == 'y' || v[0] == '1';
 	if (unsafe != sp->unsafe_interrupts)
-		return pf_fail(msg, size, -EINVAL,
-			       "%s.allow_unsafe_interrupts is %s but the scenario %s unsafe-interrupts: set the parameter (echo %c > /sys/module/%s/parameters/allow_unsafe_interrupts) or change the space line",
-			       mod, unsafe ? "Y" : "N",
-			       sp->unsafe_interrupts ? "says" :
-						       "does not say",
-			       sp->unsafe_interrupts ? 'Y' : 'N', mod);
+		return pf_fail(
+			msg, size, -EINVAL,
+			"%s.allow_unsafe_interrupts is %s but the scenario %s unsafe-interrupts: set the parameter (echo %c > /sys/module/%s/parameters/allow_unsafe_interrupts) or change the space line",
+			mod, unsafe ? "Y" : "N",
+			sp->unsafe_interrupts ? "says" : "does not say",
+			sp->unsafe_interrupts ? 'Y' : 'N', mod);
 	if (sp->profile == IOAS_PROFILE_TYPE1) {
 		unsigned long long lim;
 		uint32_t want = sp->dma_limit ? sp->dma_limit : 65535;
@@ -259,16 +261,18 @@ static int pf_params(const struct scn *s, char *msg, size_t size)
 
 		ret = read_param(mod, "dma_entry_limit", v, sizeof(v));
 		if (ret)
-			return pf_fail(msg, size, -ENODEV,
-				       "cannot read /sys/module/%s/parameters/dma_entry_limit (%s)",
-				       mod, strerror(-ret));
+			return pf_fail(
+				msg, size, -ENODEV,
+				"cannot read /sys/module/%s/parameters/dma_entry_limit (%s)",
+				mod, strerror(-ret));
 		lim = strtoull(v, &end, 10);
 		if (*end || lim != want)
-			return pf_fail(msg, size, -EINVAL,
-				       "vfio_iommu_type1.dma_entry_limit is %s but the scenario needs %" PRIu32
-				       " (dma-limit=; 65535 when not given): echo %" PRIu32
-				       " > /sys/module/vfio_iommu_type1/parameters/dma_entry_limit",
-				       v, want, want);
+			return pf_fail(
+				msg, size, -EINVAL,
+				"vfio_iommu_type1.dma_entry_limit is %s but the scenario needs %" PRIu32
+				" (dma-limit=; 65535 when not given): echo %" PRIu32
+				" > /sys/module/vfio_iommu_type1/parameters/dma_entry_limit",
+				v, want, want);
 	}
 	return 0;
 }
@@ -281,9 +285,10 @@ int scn_kernel_preflight(const struct scn *s, char *msg, size_t size)
 
 	if (sp->profile != IOAS_PROFILE_TYPE1 &&
 	    sp->profile != IOAS_PROFILE_IOMMUFD)
-		return pf_fail(msg, size, -EINVAL,
-			       "the kernel backend runs type1 and iommufd spaces; '%s' is ioas's own profile",
-			       ioas_profile_name(sp->profile));
+		return pf_fail(
+			msg, size, -EINVAL,
+			"the kernel backend runs type1 and iommufd spaces; '%s' is ioas's own profile",
+			ioas_profile_name(sp->profile));
 	if (sp->profile == IOAS_PROFILE_IOMMUFD && sp->dma_limit)
 		/* The engine refuses it at 'space' too; keep going. */
 		return 0;
@@ -293,10 +298,11 @@ int scn_kernel_preflight(const struct scn *s, char *msg, size_t size)
 		struct ioas_host_dev_state st;
 
 		if (!g->dev[0])
-			return pf_fail(msg, size, -EINVAL,
-				       "line %u: group %" PRIu32
-				       " has no dev= address: the kernel backend binds groups by their device",
-				       g->line, g->id);
+			return pf_fail(
+				msg, size, -EINVAL,
+				"line %u: group %" PRIu32
+				" has no dev= address: the kernel backend binds groups by their device",
+				g->line, g->id);
 		ret = ioas_host_dev_state(sysfs_root(), g->dev, &st);
 		if (ret == -ENOENT)
 			return pf_fail(msg, size, ret,
@@ -308,35 +314,40 @@ int scn_kernel_preflight(const struct scn *s, char *msg, size_t size)
 				       "line %u: group %" PRIu32 ": %s: %s",
 				       g->line, g->id, g->dev, strerror(-ret));
 		if (strcmp(st.driver, "vfio-pci"))
-			return pf_fail(msg, size, -ENODEV,
-				       "line %u: group %" PRIu32
-				       ": device %s is %s%s, not to vfio-pci (echo vfio-pci > /sys/bus/pci/devices/%s/driver_override, unbind it, then echo %s > /sys/bus/pci/drivers_probe)",
-				       g->line, g->id, g->dev,
-				       st.driver[0] ? "bound to " : "not bound",
-				       st.driver, g->dev, g->dev);
+			return pf_fail(
+				msg, size, -ENODEV,
+				"line %u: group %" PRIu32
+				": device %s is %s%s, not to vfio-pci (echo vfio-pci > /sys/bus/pci/devices/%s/driver_override, unbind it, then echo %s > /sys/bus/pci/drivers_probe)",
+				g->line, g->id, g->dev,
+				st.driver[0] ? "bound to " : "not bound",
+				st.driver, g->dev, g->dev);
 		if (st.group == UINT32_MAX)
-			return pf_fail(msg, size, -ENODEV,
-				       "line %u: group %" PRIu32
-				       ": device %s has no IOMMU group (no IOMMU, or it is off)",
-				       g->line, g->id, g->dev);
+			return pf_fail(
+				msg, size, -ENODEV,
+				"line %u: group %" PRIu32
+				": device %s has no IOMMU group (no IOMMU, or it is off)",
+				g->line, g->id, g->dev);
 		if (sp->profile == IOAS_PROFILE_IOMMUFD && !st.cdev[0])
-			return pf_fail(msg, size, -ENODEV,
-				       "line %u: group %" PRIu32
-				       ": device %s has no VFIO cdev (a kernel without CONFIG_VFIO_DEVICE_CDEV)",
-				       g->line, g->id, g->dev);
+			return pf_fail(
+				msg, size, -ENODEV,
+				"line %u: group %" PRIu32
+				": device %s has no VFIO cdev (a kernel without CONFIG_VFIO_DEVICE_CDEV)",
+				g->line, g->id, g->dev);
 	}
 	if (sp->profile == IOAS_PROFILE_TYPE1) {
 		struct ioas_host_vfio *c;
 
 		ret = ioas_host_vfio_open(dev_root(), &c);
 		if (ret == -ENODEV)
-			return pf_fail(msg, size, ret,
-				       "%s/vfio/vfio: no VFIO type1 container (load vfio_iommu_type1 and vfio-pci)",
-				       dev_root());
+			return pf_fail(
+				msg, size, ret,
+				"%s/vfio/vfio: no VFIO type1 container (load vfio_iommu_type1 and vfio-pci)",
+				dev_root());
 		if (ret == -EACCES)
-			return pf_fail(msg, size, ret,
-				       "%s/vfio/vfio: permission denied (run as root or get access to the VFIO container)",
-				       dev_root());
+			return pf_fail(
+				msg, size, ret,
+				"%s/vfio/vfio: permission denied (run as root or get access to the VFIO container)",
+				dev_root());
 		if (ret)
 			return pf_fail(msg, size, ret, "%s/vfio/vfio: %s",
 				       dev_root(), strerror(-ret));
@@ -346,13 +357,15 @@ int scn_kernel_preflight(const struct scn *s, char *msg, size_t size)
 
 		ret = ioas_host_iommufd_open(dev_root(), &f);
 		if (ret == -ENODEV)
-			return pf_fail(msg, size, ret,
-				       "%s/iommu: no iommufd (this kernel lacks CONFIG_IOMMUFD; Debian's 6.12 images do)",
-				       dev_root());
+			return pf_fail(
+				msg, size, ret,
+				"%s/iommu: no iommufd (this kernel lacks CONFIG_IOMMUFD; Debian's 6.12 images do)",
+				dev_root());
 		if (ret == -EACCES)
-			return pf_fail(msg, size, ret,
-				       "%s/iommu: permission denied (run as root or get access to /dev/iommu)",
-				       dev_root());
+			return pf_fail(
+				msg, size, ret,
+				"%s/iommu: permission denied (run as root or get access to /dev/iommu)",
+				dev_root());
 		if (ret)
 			return pf_fail(msg, size, ret, "%s/iommu: %s",
 				       dev_root(), strerror(-ret));
@@ -477,8 +490,8 @@ static int check_regions(const struct kgroup *kg, const struct scn_group *g,
 	long n;
 	int ret;
 
-	snprintf(rel, sizeof(rel), "kernel/iommu_groups/%" PRIu32
-		 "/reserved_regions", kg->real);
+	snprintf(rel, sizeof(rel),
+		 "kernel/iommu_groups/%" PRIu32 "/reserved_regions", kg->real);
 	ret = read_sysfs(rel, REGIONS_MAX, &sys, &syslen);
 	if (ret) {
 		fprintf(stderr,
@@ -633,8 +646,8 @@ static uint64_t kbe_uptr(struct kbe *k, uint64_t va, uint64_t len)
 	 * they are: type1 checks vaddr + size - 1 for a wrap, iommufd
 	 * user_va + length (so 2^64 exactly is already too far).
 	 */
-	if (len && (k->vfio ? va > UINT64_MAX - (len - 1) :
-			      va > UINT64_MAX - len))
+	if (len &&
+	    (k->vfio ? va > UINT64_MAX - (len - 1) : va > UINT64_MAX - len))
 		return va;
 	off = va & (k->pool_align - 1);
 	if (len <= POOL_LEN && off <= POOL_LEN - len) {
@@ -673,8 +686,8 @@ static int kbe_map(void *ctx, struct ioas_map_req *req, struct ioas_why *why)
 			fl |= IOAS_HOST_VFIO_MAP_READ;
 		if (req->flags & IOAS_MAP_WRITE)
 			fl |= IOAS_HOST_VFIO_MAP_WRITE;
-		return ioas_host_vfio_map(k->vfio, uptr, req->iova,
-					  req->length, fl);
+		return ioas_host_vfio_map(k->vfio, uptr, req->iova, req->length,
+					  fl);
 	}
 	uptr = kbe_uptr(k, req->va, req->length);
 	if (req->flags & IOAS_MAP_READ)
@@ -691,16 +704,15 @@ static int kbe_map(void *ctx, struct ioas_map_req *req, struct ioas_why *why)
 	return ret;
 }
 
-static int kbe_unmap(void *ctx, uint64_t iova, uint64_t len,
-		     uint64_t *unmapped, struct ioas_why *why)
+static int kbe_unmap(void *ctx, uint64_t iova, uint64_t len, uint64_t *unmapped,
+		     struct ioas_why *why)
 {
 	struct kbe *k = ctx;
 
 	(void)why;
 	if (k->vfio)
 		return ioas_host_vfio_unmap(k->vfio, iova, len, 0, unmapped);
-	return ioas_host_iommufd_unmap(k->ifd, k->ioas_id, iova, len,
-				       unmapped);
+	return ioas_host_iommufd_unmap(k->ifd, k->ioas_id, iova, len, unmapped);
 }
 
 static int kbe_unmap_all(void *ctx, uint64_t *unmapped, struct ioas_why *why)
@@ -778,7 +790,8 @@ static int kbe_vfio_info(void *ctx, bool negotiate, uint32_t argsz,
 	int ret;
 
 	if (!k->vfio) {
-		why->what = "the kernel backend answers VFIO_IOMMU_GET_INFO for type1 only";
+		why->what =
+			"the kernel backend answers VFIO_IOMMU_GET_INFO for type1 only";
 		return -EOPNOTSUPP;
 	}
 	if (flags) {

@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include <ioas/ioas.h>
+#include <ioas/msi.h>
 
 #include "output.h"
 #include "parse.h"
@@ -549,6 +550,49 @@ static int p_attach(struct pstate *ps, struct scn_cmd *c)
 	return p_group_ref(ps, &ps->tok[1], &c->group);
 }
 
+/*
+ * doorbell <group> <phys> | its=<base> | gicv2m=<base>: the doorbell's
+ * physical address, given directly or by its interrupt controller (GICv3
+ * ITS: GITS_TRANSLATER at base + 0x10040; GICv2m: MSI_SETSPI_NS at frame
+ * base + 0x40).
+ */
+static int p_doorbell(struct pstate *ps, struct scn_cmd *c)
+{
+	const struct tok *t;
+	uint64_t base, add = 0;
+	int ret = p_need_args(ps, 2, 2,
+			      c->op == SCN_DOORBELL ?
+				      "doorbell <group> <phys|its=<base>|gicv2m=<base>>" :
+				      "doorbell-free <group> <phys|its=<base>|gicv2m=<base>>");
+
+	if (ret)
+		return ret;
+	ret = p_group_ref(ps, &ps->tok[1], &c->group);
+	if (ret)
+		return ret;
+	t = &ps->tok[2];
+	if (t->n > 4 && !memcmp(t->s, "its=", 4)) {
+		struct tok v = { t->s + 4, t->n - 4 };
+
+		ret = p_num(ps, "bad ITS base", &v, &base);
+		add = 0x10040;
+	} else if (t->n > 7 && !memcmp(t->s, "gicv2m=", 7)) {
+		struct tok v = { t->s + 7, t->n - 7 };
+
+		ret = p_num(ps, "bad GICv2m frame base", &v, &base);
+		add = 0x40;
+	} else {
+		ret = p_num(ps, "bad doorbell address", t, &base);
+	}
+	if (ret)
+		return ret;
+	if (base > UINT64_MAX - add)
+		return fail_tok(ps, "bad doorbell address", t,
+				"the doorbell address would pass 2^64");
+	c->iova = base + add;
+	return 0;
+}
+
 static int p_map(struct pstate *ps, struct scn_cmd *c)
 {
 	bool have_prot = false, have_va = false;
@@ -758,6 +802,8 @@ static uint32_t op_keys(enum scn_op op)
 	switch (op) {
 	case SCN_MAP:
 	case SCN_COPY:
+	case SCN_DOORBELL:
+	case SCN_DOORBELL_FREE:
 		return SCN_KEY_IOVA;
 	case SCN_UNMAP:
 	case SCN_UNMAP_ALL:
@@ -943,6 +989,8 @@ static const struct {
 	{ "copy", SCN_COPY, p_copy },
 	{ "usable", SCN_USABLE, p_usable },
 	{ "info", SCN_INFO, p_info },
+	{ "doorbell", SCN_DOORBELL, p_doorbell },
+	{ "doorbell-free", SCN_DOORBELL_FREE, p_doorbell },
 	{ "expect", SCN_EXPECT_OK, p_expect },
 };
 
@@ -1315,6 +1363,12 @@ static void put_cmd_summary(struct obuf *b, const struct exec *x,
 		obuf_putc(b, '+');
 		obuf_hex(b, c->len);
 		break;
+	case SCN_DOORBELL:
+	case SCN_DOORBELL_FREE:
+		obuf_printf(b, "%s group %" PRIu32 " ", scn_op_name(c->op),
+			    x->s->groups[c->group].id);
+		obuf_hex(b, c->iova);
+		break;
 	case SCN_INFO:
 		obuf_puts(b, "info");
 		if (c->flags & SCN_INFO_ARGSZ)
@@ -1607,7 +1661,8 @@ static int x_run(struct exec *x, const struct scn_cmd *c, struct scn_step *st)
 
 	memset(&why, 0, sizeof(why));
 	if (c->op == SCN_GROUP || c->op == SCN_REGION || c->op == SCN_ATTACH ||
-	    c->op == SCN_DETACH)
+	    c->op == SCN_DETACH || c->op == SCN_DOORBELL ||
+	    c->op == SCN_DOORBELL_FREE)
 		sg = &x->s->groups[c->group];
 
 	if (c->op != SCN_SPACE && !x->have_space) {
@@ -1688,6 +1743,19 @@ static int x_run(struct exec *x, const struct scn_cmd *c, struct scn_step *st)
 			return 0;
 		}
 		ioas_range_list_fini(&st->usable);
+		break;
+	case SCN_DOORBELL:
+	case SCN_DOORBELL_FREE:
+		if (!x->be->doorbell) {
+			ret = -EOPNOTSUPP;
+			why.what = "this backend cannot map MSI doorbells";
+			break;
+		}
+		ret = x->be->doorbell(x->ctx, sg, c->iova,
+				      c->op == SCN_DOORBELL_FREE, &st->iova,
+				      &why);
+		if (!ret)
+			st->keys = SCN_KEY_IOVA;
 		break;
 	case SCN_INFO:
 		if (!x->be->vfio_info) {
@@ -2026,6 +2094,21 @@ static int eng_vfio_info(void *ctx, bool negotiate, uint32_t argsz,
 	return 0;
 }
 
+static int eng_doorbell(void *ctx, const struct scn_group *g, uint64_t phys,
+			bool release, uint64_t *iova, struct ioas_why *why)
+{
+	struct ioas_msi_doorbell d;
+	int ret;
+
+	if (release)
+		ret = ioas_msi_unmap(ctx, g->id, phys, &d, why);
+	else
+		ret = ioas_msi_map(ctx, g->id, phys, &d, why);
+	if (!ret)
+		*iova = d.iova;
+	return ret;
+}
+
 const struct scn_backend_ops scn_engine_backend = {
 	.name = "engine",
 	.create = eng_create,
@@ -2040,4 +2123,5 @@ const struct scn_backend_ops scn_engine_backend = {
 	.usable = eng_usable,
 	.check = eng_check,
 	.vfio_info = eng_vfio_info,
+	.doorbell = eng_doorbell,
 };

@@ -53,6 +53,9 @@ enum scn_op {
 	SCN_COPY,
 	SCN_USABLE,
 	SCN_INFO,
+	SCN_DOORBELL,      /* doorbell <group> <phys|its=B|gicv2m=B> */
+	SCN_DOORBELL_FREE, /* doorbell-free <group> <phys|its=B|gicv2m=B> */
+	/* every expect comes after every other command (see scenario.c) */
 	SCN_EXPECT_OK,
 	SCN_EXPECT_ERR,
 	SCN_EXPECT_USABLE,
@@ -235,6 +238,13 @@ struct scn_backend_ops {
 	 * IOAS_CAP_WITH_RESV to append ioas's cap (a kernel cannot).
 	 * *@out is malloc()ed; the caller frees it.
 	 */
+	/*
+	 * Optional: map (@release false) or drop one user of (@release true)
+	 * the MSI doorbell at @phys for a device of @g; on success *@iova is
+	 * the address the device writes. NULL: 'doorbell' is -EOPNOTSUPP.
+	 */
+	int (*doorbell)(void *ctx, const struct scn_group *g, uint64_t phys,
+			bool release, uint64_t *iova, struct ioas_why *why);
 	int (*vfio_info)(void *ctx, bool negotiate, uint32_t argsz,
 			 uint32_t flags, uint8_t **out, size_t *len,
 			 struct ioas_why *why);

@@ -73,12 +73,12 @@ arm64_prepare() {
 		{ NO_DEB_ARM64="$(cat "$W/j64.err")"; return 1; }
 	IOAS_ARM64="$W/ioas-aarch64"
 	arm64_ioas "$IOAS_ARM64" "$jr/root" 2>"$W/ioas64.err" ||
-		{ NO_DEB_ARM64="cannot cross-build a static arm64 ioas: $(head -c 300 "$W/ioas64.err" | tr '\n' ' ')"; return 1; }
+		{ NO_DEB_ARM64="FAIL: cannot cross-build a static arm64 ioas: $(head -c 300 "$W/ioas64.err" | tr '\n' ' ')"; return 1; }
 	RD_ARM64="$W/initrd-arm64.cpio.gz"
 	md=$(ls -d "$DEB_ARM64"/root/lib/modules/* | head -n1)
 	"$HERE/mkinitramfs.sh" "$RD_ARM64" "$HERE/guest-init.sh" "$IOAS_ARM64" \
 		"$BB_ARM64" "$md" vfio_iommu_type1 vfio_pci 2>"$W/rd64.err" ||
-		{ NO_DEB_ARM64="arm64 initramfs: $(cat "$W/rd64.err")"; return 1; }
+		{ NO_DEB_ARM64="FAIL: arm64 initramfs: $(cat "$W/rd64.err")"; return 1; }
 	return 0
 }
 

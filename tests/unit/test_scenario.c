@@ -279,6 +279,28 @@ static void test_parse_attach_detach(void **state)
 	scn_free(s);
 }
 
+static void test_parse_doorbell_forms(void **state)
+{
+	struct scn *s;
+
+	(void)state;
+	s = parse_ok(SP "group 4\ndoorbell 4 0x8090040\n"
+		     "doorbell 4 its=0x08080000\n"
+		     "doorbell-free 4 gicv2m=0x08020000\n"
+		     "expect ok iova=0x8000040\n");
+	assert_int_equal(s->cmds[2].op, SCN_DOORBELL);
+	assert_int_equal(s->cmds[2].group, 0);
+	assert_true(s->cmds[2].iova == 0x8090040);
+	/* GICv3 ITS: GITS_TRANSLATER in the second 64 KiB frame */
+	assert_true(s->cmds[3].iova == 0x08090040);
+	/* GICv2m: MSI_SETSPI_NS at frame base + 0x40 */
+	assert_int_equal(s->cmds[4].op, SCN_DOORBELL_FREE);
+	assert_true(s->cmds[4].iova == 0x08020040);
+	/* an expect after a doorbell checks it, and iova= is its key */
+	assert_int_equal(s->cmds[5].target, 4);
+	scn_free(s);
+}
+
 static void test_parse_map_forms(void **state)
 {
 	const struct scn_cmd *c;
@@ -562,6 +584,15 @@ static const struct {
 	unsigned int line;
 	const char *reason;
 } bad_rows[] = {
+	/* doorbell */
+	{ SP "group 1\ndoorbell 1\n", 3, "doorbell: missing" },
+	{ SP "group 1\ndoorbell 2 0x1000\n", 3, "group '2': not declared" },
+	{ SP "group 1\ndoorbell 1 its=x\n", 3, "bad ITS base 'x'" },
+	{ SP "group 1\ndoorbell 1 gicv2m=\n", 3, "bad doorbell address 'gicv2m='" },
+	{ SP "group 1\ndoorbell 1 its=0xffffffffffffffff\n", 3,
+	  "bad doorbell address 'its=0xffffffffffffffff'" },
+	{ SP "group 1\ndoorbell-free 1 0x1000 0x2000\n", 3,
+	  "unexpected argument '0x2000'" },
 	/* commands */
 	{ SP "mapp 0 1\n", 2, "unknown command 'mapp'" },
 	{ SP "MAP 0 1\n", 2, "unknown command 'MAP'" },
@@ -1151,6 +1182,7 @@ int main(void)
 		T(test_parse_group_defaults_and_options),
 		T(test_parse_region_every_type_and_origin),
 		T(test_parse_attach_detach),
+		T(test_parse_doorbell_forms),
 		T(test_parse_map_forms),
 		T(test_parse_unmap_forms),
 		T(test_parse_allow_forms),

@@ -1,0 +1,2 @@
+# msi-arm64-type1 must pass on the engine (exit 0), output pinned.
+"$IOAS" sim "$IOAS_SRCDIR/examples/scenarios/msi-arm64-type1.scn"

@@ -1,0 +1,2 @@
+# msi-gicv2m-unsafe must pass on the engine (exit 0), output pinned.
+"$IOAS" sim "$IOAS_SRCDIR/examples/scenarios/msi-gicv2m-unsafe.scn"

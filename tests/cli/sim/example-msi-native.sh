@@ -1,0 +1,2 @@
+# msi-native must pass on the engine (exit 0), output pinned.
+"$IOAS" sim "$IOAS_SRCDIR/examples/scenarios/msi-native.scn"
