@@ -926,6 +926,11 @@ IOAS_EXPORT void ioas_iova_domain_free(struct ioas_iova_domain *d)
 	ioas_free_(d);
 }
 
+static int range_check(const struct ioas_iova_domain *d, uint64_t pfn,
+		       uint64_t npages, uint64_t *last);
+static int free_locked(struct ioas_iova_domain *d, uint64_t pfn,
+		       uint64_t last, uint64_t count);
+
 /* Return every range parked in @c to the tree; returns how many. */
 static uint64_t cache_drain(struct ioas_iova_cache *c)
 {
@@ -938,9 +943,13 @@ static uint64_t cache_drain(struct ioas_iova_cache *c)
 		nr = class_lock(c, k);
 		if (nr) {
 			dlock(d);
-			for (j = 0; j < nr; j++)
-				add_free(d, c->pfn[k][j], c->pfn[k][j] + k);
-			d->nr_alloc -= nr;
+			/* Checked: a range released twice is dropped once. */
+			for (j = 0; j < nr; j++) {
+				uint64_t x = c->pfn[k][j], last;
+
+				if (!range_check(d, x, k + 1, &last))
+					(void)free_locked(d, x, last, 1);
+			}
 			dunlock(d);
 			total += nr;
 		}
@@ -1797,10 +1806,14 @@ static bool touches_free(const struct ioas_iova_domain *d, uint64_t s,
 	return ce >= 0 && x_start(N(d, p.n[ce])) <= e;
 }
 
-/* Count word of a size whose lock ioas_iova_check() holds. */
+/*
+ * Count of a size whose lock ioas_iova_check() holds: it keeps the count in
+ * the held word (still CLOCKED, so owners keep backing off); atomic
+ * because their exchanges touch the same word.
+ */
 static inline uint32_t held_nr(const struct ioas_iova_cache *c, unsigned int k)
 {
-	return c->w[k] & ~CLOCKED;
+	return __atomic_load_n(&c->w[k], __ATOMIC_RELAXED) & ~CLOCKED;
 }
 
 /* Does [x, x + k] overlap a range parked after (ca, k, j)? O(parked). */
@@ -1864,7 +1877,8 @@ IOAS_EXPORT int ioas_iova_check(struct ioas_iova_domain *d)
 	pthread_mutex_lock(&d->caches_lock);
 	for (ca = d->caches; ca; ca = ca->next)
 		for (unsigned int k = 0; k < CACHE_SIZES; k++)
-			ca->w[k] = class_lock(ca, k) | CLOCKED;
+			__atomic_store_n(&ca->w[k], class_lock(ca, k) | CLOCKED,
+					 __ATOMIC_RELAXED);
 	dlock(d);
 	chk_walk(d, d->root, &c, 0);
 	bad = c.bad || c.nr != d->nr_ext || c.pfns != d->free_pfns;
@@ -1887,7 +1901,7 @@ IOAS_EXPORT int ioas_iova_check(struct ioas_iova_domain *d)
 	dunlock(d);
 	for (ca = d->caches; ca; ca = ca->next)
 		for (unsigned int k = 0; k < CACHE_SIZES; k++)
-			class_unlock(ca, k, ca->w[k] & ~CLOCKED);
+			class_unlock(ca, k, held_nr(ca, k));
 	pthread_mutex_unlock(&d->caches_lock);
 	return bad ? -EUCLEAN : 0;
 }

@@ -333,8 +333,9 @@ int ioas_iova_alloc_fast(struct ioas_iova_cache *c, uint64_t npages,
  * @npages: its size
  *
  * Parks size-aligned ranges of up to 64 pfns in @c; others go to the
- * domain as ioas_iova_free() would. Parked ranges are not checked against
- * double frees (ioas_iova_check() finds them).
+ * domain as ioas_iova_free() would. A parked range is checked when it
+ * leaves the cache (a range released twice is then dropped once), not
+ * when it is parked; ioas_iova_check() finds duplicates in between.
  *
  * Return: 0 on success; the errors of ioas_iova_free().
  */

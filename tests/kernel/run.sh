@@ -136,7 +136,7 @@ fi
 
 # The iommufd kernel: keyed by the config fragment, the build script and
 # the source package version.
-FD_KERNEL=
+FD_KERNEL=; FD_BUILD=; FD_TARGET=; FD_T0=
 if [ $fd_needed = 1 ] && [ -z "$NO_X86" ]; then
 	if [ -n "${LINUX_SOURCE_DEB:-}" ]; then
 		srcv=$(basename "$LINUX_SOURCE_DEB")
@@ -155,15 +155,15 @@ if [ $fd_needed = 1 ] && [ -z "$NO_X86" ]; then
 	elif [ -z "$srcv" ] || [ "$srcv" = "(none)" ]; then
 		NO_IOMMUFD="no linux-source-6.12 package known (apt-get update?) and no cached build"
 	else
+		# Built in the background while the configurations that do not
+		# need it boot (fd_ready() waits for it); the cache lock is held
+		# until then.
 		log "building the iommufd kernel (once per machine; cached in $CACHE/$key)"
-		tb=$(date +%s)
-		if "$HERE/build-kernel.sh" "$CACHE/$key/bzImage" "$HERE/iommufd-x86.config" \
-			>"$OUT/build-kernel.log" 2>&1; then
-			FD_KERNEL="$CACHE/$key/bzImage"
-			log "iommufd kernel built in $(( $(date +%s) - tb )) s"
-		else
-			NO_IOMMUFD="FAIL: building the iommufd kernel failed (see $OUT/build-kernel.log)"
-		fi
+		FD_T0=$(date +%s)
+		FD_TARGET="$CACHE/$key/bzImage"
+		"$HERE/build-kernel.sh" "$FD_TARGET" "$HERE/iommufd-x86.config" \
+			>"$OUT/build-kernel.log" 2>&1 &
+		FD_BUILD=$!
 	fi
 fi
 
@@ -172,7 +172,7 @@ if [ $arm_needed = 1 ] && [ -z "$NO_ARM" ]; then
 	. "$HERE/arm64.sh"
 	arm64_prepare || true
 fi
-unlock
+[ -n "$FD_BUILD" ] || unlock
 
 # --- 4. initramfs images -------------------------------------------------
 # busybox-static's binary (Debian's dynamic busybox would not run in the
@@ -187,11 +187,26 @@ if [ -z "$NO_X86" ] && [ -n "$DEB_AMD64" ]; then
 		"$md" virtio_iommu vfio_iommu_type1 vfio_pci 2>"$W/rd.err" ||
 		NO_DEB_AMD64="FAIL: initramfs: $(cat "$W/rd.err")"
 fi
-if [ -z "$NO_X86" ] && [ -n "$FD_KERNEL" ]; then
-	RD_FD="$W/initrd-fd.cpio.gz"
-	"$HERE/mkinitramfs.sh" "$RD_FD" "$HERE/guest-init.sh" "$IOAS_X86" "$BB_X86" ||
-		NO_IOMMUFD="FAIL: initramfs failed"
-fi
+# The iommufd kernel's initramfs, once the kernel is there (waits for a
+# background build).
+fd_ready() {
+	if [ -n "$FD_BUILD" ]; then
+		if wait "$FD_BUILD"; then
+			FD_KERNEL=$FD_TARGET
+			log "iommufd kernel built in $(( $(date +%s) - FD_T0 )) s"
+		else
+			NO_IOMMUFD="FAIL: building the iommufd kernel failed (see $OUT/build-kernel.log)"
+		fi
+		FD_BUILD=
+		unlock
+	fi
+	if [ -z "$NO_X86" ] && [ -n "$FD_KERNEL" ] && [ -z "$RD_FD" ]; then
+		RD_FD="$W/initrd-fd.cpio.gz"
+		"$HERE/mkinitramfs.sh" "$RD_FD" "$HERE/guest-init.sh" "$IOAS_X86" "$BB_X86" ||
+			NO_IOMMUFD="FAIL: initramfs failed"
+	fi
+}
+[ -n "$FD_BUILD" ] || fd_ready
 
 # --- 5. boot ---------------------------------------------------------------
 X86_DEVS="-device e1000e -device edu -device virtio-rng-pci -device qemu-xhci,addr=10.0"
@@ -251,23 +266,30 @@ why_not() { # the reason CONFIG cannot run, or ""
 	esac
 }
 
-# intel-rmrr-* need the intel-aw39 DMAR dump: run the aw39 ones first.
+# Configurations on Debian's kernels first (the iommufd kernel may still be
+# building), each group with intel-aw39 first: intel-rmrr-* need the DMAR
+# table an intel-aw39 boot dumps.
 ORDER=
-for c in $ALL; do case "$c" in intel-aw39-*) ORDER="$ORDER $c";; esac; done
-for c in $ALL; do case "$c" in intel-aw39-*) ;; *) ORDER="$ORDER $c";; esac; done
+for c in $ALL; do case "$c" in *-iommufd) ;; intel-aw39-*) ORDER="$ORDER $c";; esac; done
+for c in $ALL; do case "$c" in *-iommufd|intel-aw39-*) ;; *) ORDER="$ORDER $c";; esac; done
+for c in $ALL; do case "$c" in intel-aw39-iommufd) ORDER="$ORDER $c";; esac; done
+for c in $ALL; do case "$c" in intel-aw39-*) ;; *-iommufd) ORDER="$ORDER $c";; esac; done
 
-running=0
+pids=; running=0
 for c in $ORDER; do
+	case "$c" in *-iommufd) fd_ready;; esac
 	[ -n "$(why_not "$c")" ] && continue
-	case "$c" in intel-rmrr-*) wait; running=0;; esac
+	case "$c" in intel-rmrr-*) [ -z "$pids" ] || wait $pids; pids=; running=0;; esac
 	boot "$c" &
+	pids="$pids $!"
 	running=$((running + 1))
 	if [ $running -ge "$JOBS" ]; then
-		wait
-		running=0
+		wait $pids
+		pids=; running=0
 	fi
 done
-wait
+[ -z "$pids" ] || wait $pids
+fd_ready
 
 # --- 6. TAP ----------------------------------------------------------------
 n=0; fails=0

@@ -728,6 +728,31 @@ static void test_iova_cache_is_bounded(void **state)
 	free(p);
 }
 
+static void test_iova_check_catches_a_double_release_through_a_cache(
+	void **state)
+{
+	struct ioas_iova_domain *d;
+	struct ioas_iova_cache *c;
+	uint64_t p;
+
+	(void)state;
+	d = t_domain(1, 1 << 10, 0);
+	assert_int_equal(ioas_iova_cache_new(d, &c), 0);
+	assert_int_equal(ioas_iova_alloc_fast(c, 2, UINT64_MAX, &p), 0);
+	assert_int_equal(ioas_iova_free_fast(c, p, 2), 0);
+	/* A caller bug the fast path does not see... */
+	assert_int_equal(ioas_iova_free_fast(c, p, 2), 0);
+	/* ... the invariant checker does */
+	assert_int_equal(ioas_iova_check(d), -EUCLEAN);
+	/* Draining returns the range once and drops the duplicate */
+	ioas_iova_cache_flush(c);
+	assert_int_equal(ioas_iova_check(d), 0);
+	assert_true(t_info(d).nr_allocated == 0);
+	ioas_iova_cache_free(c);
+	t_holes_are(d, 1, U(1), U(1 << 10));
+	ioas_iova_domain_free(d);
+}
+
 static void test_iova_info_and_holes_errors(void **state)
 {
 	struct ioas_iova_domain *d;
@@ -912,6 +937,8 @@ int main(void)
 		cmocka_unit_test(test_iova_cache_reuses_freed_ranges),
 		cmocka_unit_test(test_iova_cached_ranges_never_cause_failures),
 		cmocka_unit_test(test_iova_cache_is_bounded),
+		cmocka_unit_test(
+			test_iova_check_catches_a_double_release_through_a_cache),
 		cmocka_unit_test(test_iova_info_and_holes_errors),
 		cmocka_unit_test(test_iova_huge_requests_and_top_of_pfn_space),
 		cmocka_unit_test(test_iova_churn_keeps_invariants),
