@@ -81,40 +81,12 @@ static void dec_usage(FILE *f)
 /* Reads all of @f; -EFBIG past DEC_MAX_FILE. */
 static int read_all(FILE *f, uint8_t **out, size_t *len)
 {
-	size_t n = 0, cap = 0;
-	uint8_t *buf = NULL;
+	void *buf;
+	int ret = read_all_bounded(f, DEC_MAX_FILE, &buf, len);
 
-	for (;;) {
-		size_t got;
-
-		if (n == cap) {
-			uint8_t *b;
-
-			if (cap >= DEC_MAX_FILE) {
-				free(buf);
-				return -EFBIG;
-			}
-			cap = cap ? 2 * cap : 4096;
-			b = realloc(buf, cap);
-			if (!b) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = b;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0) {
-			if (ferror(f)) {
-				free(buf);
-				return -EIO;
-			}
-			break;
-		}
-	}
-	*out = buf;
-	*len = n;
-	return 0;
+	if (!ret)
+		*out = buf;
+	return ret;
 }
 
 static int hexval(int c)

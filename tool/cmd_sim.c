@@ -59,40 +59,12 @@ static void sim_usage(FILE *f)
 /* Reads all of @f; -EFBIG past SIM_MAX_FILE. */
 static int read_all(FILE *f, char **out, size_t *len)
 {
-	size_t n = 0, cap = 0;
-	char *buf = NULL;
+	void *buf;
+	int ret = read_all_bounded(f, SIM_MAX_FILE, &buf, len);
 
-	for (;;) {
-		size_t got;
-
-		if (n == cap) {
-			char *b;
-
-			if (cap >= SIM_MAX_FILE) {
-				free(buf);
-				return -EFBIG;
-			}
-			cap = cap ? 2 * cap : 4096;
-			b = realloc(buf, cap);
-			if (!b) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = b;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0) {
-			if (ferror(f)) {
-				free(buf);
-				return -EIO;
-			}
-			break;
-		}
-	}
-	*out = buf;
-	*len = n;
-	return 0;
+	if (!ret)
+		*out = buf;
+	return ret;
 }
 
 static const char *status_name(enum scn_status st)

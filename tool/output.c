@@ -171,3 +171,41 @@ int out_json_print(json_t *root, FILE *f)
 		return -EIO;
 	return 0;
 }
+
+int read_all_bounded(FILE *f, size_t max, void **out, size_t *len)
+{
+	size_t n = 0, cap = 0;
+	char *buf = NULL;
+
+	for (;;) {
+		size_t got;
+
+		if (n == cap) {
+			char *b;
+
+			if (cap >= max) {
+				free(buf);
+				return -EFBIG;
+			}
+			cap = cap ? 2 * cap : 4096;
+			b = realloc(buf, cap);
+			if (!b) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = b;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0) {
+			if (ferror(f)) {
+				free(buf);
+				return -EIO;
+			}
+			break;
+		}
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}

@@ -69,4 +69,11 @@ json_t *out_json_range(const struct ioas_range *r);
  */
 int out_json_print(json_t *root, FILE *f);
 
+/*
+ * read_all_bounded() - read all of @f into a malloc()ed buffer (freed by
+ * the caller). Returns 0, -EFBIG once more than @max bytes would be needed,
+ * -ENOMEM or -EIO.
+ */
+int read_all_bounded(FILE *f, size_t max, void **out, size_t *len);
+
 #endif
