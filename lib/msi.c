@@ -420,15 +420,17 @@ static int page_ref(struct smsi_page *p, uint32_t group)
 	return 0;
 }
 
-static int map_locked(struct ioas_space *s, uint32_t group, uint64_t phys,
-		      struct ioas_msi_doorbell *out, struct ioas_why *why)
+/*
+ * The window serving @group's domain, in *@c. An attached group whose
+ * domain has none gets the untranslated answer in @out and *@c = NULL.
+ */
+static int group_cookie(struct ioas_space *s, uint32_t group, uint64_t phys,
+			struct ioas_msi_doorbell *out, struct ioas_why *why,
+			struct scookie **c)
 {
 	struct sgroup *g = space_group_find_(s, group);
-	struct scookie *c;
-	struct smsi_page *p;
-	uint64_t pp, iova, last;
-	int ret;
 
+	*c = NULL;
 	if (why) {
 		why->group = group;
 		why->flags |= IOAS_WHY_GROUP;
@@ -438,11 +440,23 @@ static int map_locked(struct ioas_space *s, uint32_t group, uint64_t phys,
 			why->what = "group is not attached";
 		return -ENOENT;
 	}
-	c = g->dom->cookie;
-	if (!c) {
+	*c = g->dom->cookie;
+	if (!*c)
 		fill_out(out, NULL, NULL, phys, IOAS_MSI_UNTRANSLATED);
-		return 0;
-	}
+	return 0;
+}
+
+static int map_locked(struct ioas_space *s, uint32_t group, uint64_t phys,
+		      struct ioas_msi_doorbell *out, struct ioas_why *why)
+{
+	struct scookie *c;
+	struct smsi_page *p;
+	uint64_t pp, iova, last;
+	int ret;
+
+	ret = group_cookie(s, group, phys, out, why, &c);
+	if (ret || !c)
+		return ret;
 	pp = phys & ~(c->granule - 1);
 	p = page_find_phys(c, pp);
 	if (p) {
@@ -558,26 +572,15 @@ IOAS_EXPORT int ioas_msi_map(struct ioas_space *s, uint32_t group,
 static int unmap_locked(struct ioas_space *s, uint32_t group, uint64_t phys,
 			struct ioas_msi_doorbell *out, struct ioas_why *why)
 {
-	struct sgroup *g = space_group_find_(s, group);
 	struct scookie *c;
 	struct smsi_page *p;
 	uint64_t pp;
 	size_t i;
+	int ret;
 
-	if (why) {
-		why->group = group;
-		why->flags |= IOAS_WHY_GROUP;
-	}
-	if (!g) {
-		if (why)
-			why->what = "group is not attached";
-		return -ENOENT;
-	}
-	c = g->dom->cookie;
-	if (!c) {
-		fill_out(out, NULL, NULL, phys, IOAS_MSI_UNTRANSLATED);
-		return 0;
-	}
+	ret = group_cookie(s, group, phys, out, why, &c);
+	if (ret || !c)
+		return ret;
 	pp = phys & ~(c->granule - 1);
 	p = page_find_phys(c, pp);
 	if (!p) {

@@ -78,16 +78,6 @@ static void dec_usage(FILE *f)
 		"offset and the reason are printed), 3 I/O error.\n");
 }
 
-/* Reads all of @f; -EFBIG past DEC_MAX_FILE. */
-static int read_all(FILE *f, uint8_t **out, size_t *len)
-{
-	void *buf;
-	int ret = read_all_bounded(f, DEC_MAX_FILE, &buf, len);
-
-	if (!ret)
-		*out = buf;
-	return ret;
-}
 
 static int hexval(int c)
 {
@@ -659,7 +649,7 @@ int cmd_decode(int argc, char **argv)
 	bool hex = false;
 	uint8_t *buf = NULL;
 	size_t len = 0;
-	FILE *f;
+	void *vbuf;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -714,21 +704,10 @@ int cmd_decode(int argc, char **argv)
 		return 2;
 	}
 
-	if (!strcmp(path, "-")) {
-		d.name = "<stdin>";
-		f = stdin;
-	} else {
-		d.name = path;
-		f = fopen(path, "rb");
-		if (!f) {
-			fprintf(stderr, "ioas decode: %s: %s\n", path,
-				strerror(errno));
-			return 3;
-		}
-	}
-	ret = read_all(f, &buf, &len);
-	if (f != stdin)
-		fclose(f);
+	d.name = strcmp(path, "-") ? path : "<stdin>";
+	ret = read_input(path, DEC_MAX_FILE, &vbuf, &len);
+	if (!ret)
+		buf = vbuf;
 	if (ret == -EFBIG) {
 		fprintf(stderr, "ioas decode: %s: larger than %u MiB\n", d.name,
 			DEC_MAX_FILE >> 20);

@@ -56,16 +56,6 @@ static void sim_usage(FILE *f)
 		"malformed file (nothing is run), 3 I/O or internal error.\n");
 }
 
-/* Reads all of @f; -EFBIG past SIM_MAX_FILE. */
-static int read_all(FILE *f, char **out, size_t *len)
-{
-	void *buf;
-	int ret = read_all_bounded(f, SIM_MAX_FILE, &buf, len);
-
-	if (!ret)
-		*out = buf;
-	return ret;
-}
 
 static const char *status_name(enum scn_status st)
 {
@@ -219,7 +209,7 @@ int cmd_sim(int argc, char **argv)
 	struct scn *s = NULL;
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f;
+	void *vbuf;
 	int i, ret, rc;
 
 	for (i = 1; i < argc; i++) {
@@ -269,21 +259,10 @@ int cmd_sim(int argc, char **argv)
 		return 2;
 	}
 
-	if (!strcmp(path, "-")) {
-		sim.name = "<stdin>";
-		f = stdin;
-	} else {
-		sim.name = path;
-		f = fopen(path, "rb");
-		if (!f) {
-			fprintf(stderr, "ioas sim: %s: %s\n", path,
-				strerror(errno));
-			return 3;
-		}
-	}
-	ret = read_all(f, &buf, &len);
-	if (f != stdin)
-		fclose(f);
+	sim.name = strcmp(path, "-") ? path : "<stdin>";
+	ret = read_input(path, SIM_MAX_FILE, &vbuf, &len);
+	if (!ret)
+		buf = vbuf;
 	if (ret == -EFBIG) {
 		fprintf(stderr, "%s:1: file is larger than %u MiB\n", sim.name,
 			SIM_MAX_FILE >> 20);

@@ -209,3 +209,19 @@ int read_all_bounded(FILE *f, size_t max, void **out, size_t *len)
 	*len = n;
 	return 0;
 }
+
+int read_input(const char *path, size_t max, void **out, size_t *len)
+{
+	FILE *f = stdin;
+	int ret;
+
+	if (strcmp(path, "-")) {
+		f = fopen(path, "rb");
+		if (!f)
+			return -errno;
+	}
+	ret = read_all_bounded(f, max, out, len);
+	if (f != stdin)
+		fclose(f);
+	return ret;
+}

@@ -76,4 +76,10 @@ int out_json_print(json_t *root, FILE *f);
  */
 int read_all_bounded(FILE *f, size_t max, void **out, size_t *len);
 
+/*
+ * read_input() - read_all_bounded() of the file at @path, or of stdin for
+ * "-". Returns its codes, or -errno when the file cannot be opened.
+ */
+int read_input(const char *path, size_t max, void **out, size_t *len);
+
 #endif
