@@ -172,6 +172,22 @@ IOAS_EXPORT int ioas_host_iommufd_bind(struct ioas_host_iommufd *h,
 	return 0;
 }
 
+IOAS_EXPORT int ioas_host_iommufd_device(struct ioas_host_iommufd *h,
+					 uint32_t dev_id, int *fd)
+{
+	size_t i;
+
+	if (!h || !fd)
+		return -EINVAL;
+	for (i = 0; i < h->nr; i++) {
+		if (h->devs[i].id == dev_id) {
+			*fd = h->devs[i].fd;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 IOAS_EXPORT int ioas_host_iommufd_unbind(struct ioas_host_iommufd *h,
 					 uint32_t dev_id)
 {

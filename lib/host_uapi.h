@@ -19,6 +19,7 @@
 #ifndef IOAS_HOST_UAPI_H
 #define IOAS_HOST_UAPI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define HU_IO(nr) (0x3b00u | (unsigned int)(nr))
@@ -33,6 +34,9 @@
 #define HU_VFIO_GROUP_GET_STATUS HU_IO(103)
 #define HU_VFIO_GROUP_SET_CONTAINER HU_IO(104)
 #define HU_VFIO_GROUP_UNSET_CONTAINER HU_IO(105)
+#define HU_VFIO_GROUP_GET_DEVICE_FD HU_IO(106)
+#define HU_VFIO_DEVICE_GET_IRQ_INFO HU_IO(109)
+#define HU_VFIO_DEVICE_SET_IRQS HU_IO(110)
 #define HU_VFIO_IOMMU_GET_INFO HU_IO(112)
 #define HU_VFIO_IOMMU_MAP_DMA HU_IO(113)
 #define HU_VFIO_IOMMU_UNMAP_DMA HU_IO(114)
@@ -76,6 +80,28 @@ struct hu_vfio_iommu_info {
 	uint32_t cap_offset;
 	uint32_t pad;
 };
+
+/* struct vfio_irq_info (16 bytes) */
+struct hu_vfio_irq_info {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t index; /* VFIO_PCI_MSI_IRQ_INDEX 1, VFIO_PCI_MSIX_IRQ_INDEX 2 */
+	uint32_t count;
+};
+
+/* struct vfio_irq_set with room for one eventfd (24 bytes: 20 + 4) */
+struct hu_vfio_irq_set {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t index;
+	uint32_t start;
+	uint32_t count;
+	int32_t data[1];
+};
+#define HU_VFIO_IRQ_SET_DATA_NONE (1u << 0)
+#define HU_VFIO_IRQ_SET_DATA_EVENTFD (1u << 2)
+#define HU_VFIO_IRQ_SET_ACTION_TRIGGER (1u << 5)
+#define HU_VFIO_IRQ_SET_HDR 20 /* offsetof(struct vfio_irq_set, data) */
 
 /* struct vfio_device_bind_iommufd (16 bytes) */
 struct hu_vfio_bind_iommufd {
@@ -186,6 +212,10 @@ _Static_assert(sizeof(struct hu_vfio_group_status) == 8, "group_status");
 _Static_assert(sizeof(struct hu_vfio_dma_map) == 32, "dma_map");
 _Static_assert(sizeof(struct hu_vfio_dma_unmap) == 24, "dma_unmap");
 _Static_assert(sizeof(struct hu_vfio_iommu_info) == 24, "iommu_info");
+_Static_assert(sizeof(struct hu_vfio_irq_info) == 16, "irq_info");
+_Static_assert(sizeof(struct hu_vfio_irq_set) == 24, "irq_set");
+_Static_assert(offsetof(struct hu_vfio_irq_set, data) == HU_VFIO_IRQ_SET_HDR,
+	       "irq_set data");
 _Static_assert(sizeof(struct hu_vfio_bind_iommufd) == 16, "bind_iommufd");
 _Static_assert(sizeof(struct hu_vfio_attach_pt) == 12, "attach_pt");
 _Static_assert(sizeof(struct hu_vfio_detach_pt) == 8, "detach_pt");

@@ -5,7 +5,7 @@
  * (ioas_host_dev_state()).
  *
  * Data model: struct ioas_host_vfio owns the container fd and one entry
- * per attached group (id, group fd). The kernel keeps the real state; we
+ * per attached group (id, group fd, the device files opened in it). The kernel keeps the real state; we
  * keep only what we need to undo and to close: which group files are open
  * and whether the container has its IOMMU set (VFIO_SET_IOMMU is done by
  * the first group's attach and undone by the kernel when the last group
@@ -42,9 +42,16 @@
 #define INFO_FLAG_CAPS (1u << 1)
 #define INFO_MAX (1u << 20) /* a GET_INFO blob larger than this is bogus */
 
+struct vdev {
+	char *name;
+	int fd;
+};
+
 struct vgroup {
 	uint32_t id;
 	int fd;
+	struct vdev *devs; /* device files opened by ioas_host_vfio_device() */
+	size_t nr_devs;
 };
 
 struct ioas_host_vfio {
@@ -217,6 +224,20 @@ IOAS_EXPORT int ioas_host_vfio_open(const char *dev_root,
 	return 0;
 }
 
+/* Closes a group's device files (the kernel disables their interrupts). */
+static void close_devs(struct vgroup *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nr_devs; i++) {
+		close(g->devs[i].fd);
+		ioas_free_(g->devs[i].name);
+	}
+	ioas_free_(g->devs);
+	g->devs = NULL;
+	g->nr_devs = 0;
+}
+
 IOAS_EXPORT void ioas_host_vfio_close(struct ioas_host_vfio *c)
 {
 	size_t i;
@@ -224,8 +245,10 @@ IOAS_EXPORT void ioas_host_vfio_close(struct ioas_host_vfio *c)
 	if (!c)
 		return;
 	/* Closing a group file takes it out of the container. */
-	for (i = c->nr; i-- > 0;)
+	for (i = c->nr; i-- > 0;) {
+		close_devs(&c->groups[i]);
 		close(c->groups[i].fd);
+	}
 	close(c->fd);
 	ioas_free_(c->groups);
 	ioas_free_(c->dev_root);
@@ -295,6 +318,7 @@ IOAS_EXPORT int ioas_host_vfio_attach(struct ioas_host_vfio *c, uint32_t group)
 		close(gfd);
 		return ret;
 	}
+	memset(&c->groups[c->nr], 0, sizeof(c->groups[c->nr]));
 	c->groups[c->nr].id = group;
 	c->groups[c->nr].fd = gfd;
 	c->nr++;
@@ -311,6 +335,8 @@ IOAS_EXPORT int ioas_host_vfio_detach(struct ioas_host_vfio *c, uint32_t group)
 	g = vfio_find(c, group);
 	if (!g)
 		return -ENOENT;
+	/* An open device keeps the group in the container (-EBUSY). */
+	close_devs(g);
 	ret = host_ioctl(g->fd, HU_VFIO_GROUP_UNSET_CONTAINER, NULL);
 	if (ret)
 		return ret;
@@ -319,6 +345,47 @@ IOAS_EXPORT int ioas_host_vfio_detach(struct ioas_host_vfio *c, uint32_t group)
 	/* The last group out releases the IOMMU (vfio_group_detach_container). */
 	if (!c->nr)
 		c->iommu_set = false;
+	return 0;
+}
+
+IOAS_EXPORT int ioas_host_vfio_device(struct ioas_host_vfio *c,
+				      uint32_t group, const char *dev, int *fd)
+{
+	struct vgroup *g;
+	struct vdev *v;
+	size_t i;
+	char *name;
+	int dfd;
+
+	if (!c || !fd || !host_name_ok(dev, 255))
+		return -EINVAL;
+	g = vfio_find(c, group);
+	if (!g)
+		return -ENOENT;
+	for (i = 0; i < g->nr_devs; i++) {
+		if (!strcmp(g->devs[i].name, dev)) {
+			*fd = g->devs[i].fd;
+			return 0;
+		}
+	}
+	v = ioas_realloc_(g->devs, g->nr_devs + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	g->devs = v;
+	name = ioas_malloc_(strlen(dev) + 1);
+	if (!name)
+		return -ENOMEM;
+	strcpy(name, dev);
+	/* VFIO_GROUP_GET_DEVICE_FD takes the name as a C string. */
+	dfd = host_ioctl(g->fd, HU_VFIO_GROUP_GET_DEVICE_FD, name);
+	if (dfd < 0) {
+		ioas_free_(name);
+		return dfd;
+	}
+	g->devs[g->nr_devs].name = name;
+	g->devs[g->nr_devs].fd = dfd;
+	g->nr_devs++;
+	*fd = dfd;
 	return 0;
 }
 

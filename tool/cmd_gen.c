@@ -59,6 +59,8 @@ struct ggroup {
 	uint64_t pgsizes;
 	bool irq_remap;
 	bool attached;
+	bool has_msi; /* the device has MSI-X or MSI (config space) */
+	bool msi_on; /* a 'doorbell' of this group succeeded, no free yet */
 };
 
 struct gen {
@@ -69,6 +71,8 @@ struct gen {
 	bool unsafe;
 	bool no_irq_remap;
 	uint32_t dma_limit;
+	const char *doorbell; /* --doorbell as given, NULL if none */
+	uint64_t doorbell_pa;
 	struct ggroup g[GEN_MAX_DEVS];
 	size_t ng;
 	struct ioas_space *model;
@@ -83,7 +87,7 @@ static void gen_usage(FILE *f)
 		"usage: ioas gen --profile type1|iommufd --dev BDF[,BDF...] [--seed N]\n"
 		"                [--count N] [--sysfs DIR] [--out DIR] [--cases]\n"
 		"                [--unsafe-interrupts] [--no-irq-remap] [--page N]\n"
-		"                [--hpage N]\n"
+		"                [--hpage N] [--doorbell its=B|gicv2m=B|PHYS]\n"
 		"\n"
 		"Write scenario files for the kernel differential test from the IOMMU\n"
 		"groups of the given PCI devices (as this host's sysfs, or DIR, shows\n"
@@ -102,7 +106,10 @@ static void gen_usage(FILE *f)
 		"                      e.g. behind a GICv2m, which sysfs cannot show)\n"
 		"  --page N            CPU page size (default: this machine's)\n"
 		"  --hpage N           iommufd's automatic alignment cap (default: THP's\n"
-		"                      hpage_pmd_size in sysfs, else the page size)\n");
+		"                      hpage_pmd_size in sysfs, else the page size)\n"
+		"  --doorbell D        the platform's MSI doorbell (GICv3 ITS base, GICv2m\n"
+		"                      frame base, or physical address): scenarios also\n"
+		"                      map and free it for devices that have MSI-X or MSI\n");
 }
 
 /* ------------------------------------------------------------------ */
@@ -201,9 +208,53 @@ static void op_attach(struct gen *g, struct ggroup *gg)
 static void op_detach(struct gen *g, struct ggroup *gg)
 {
 	emit(g, "detach %" PRIu32, gg->id);
-	if (!ioas_space_detach(g->model, gg->id, NULL))
+	if (!ioas_space_detach(g->model, gg->id, NULL)) {
 		gg->attached = false;
+		gg->msi_on = false; /* the kernel backend disables it first */
+	}
 	g->nr_ops++;
+}
+
+/*
+ * doorbell / doorbell-free: the kernel backend enables (disables) vector 0
+ * of the group's device, and only frees what it enabled; so a free is
+ * written only while the model says this group's doorbell is on.
+ */
+static void op_doorbell(struct gen *g, struct ggroup *gg, bool release)
+{
+	struct ioas_msi_doorbell d;
+	int ret;
+
+	emit(g, "%s %" PRIu32 " %s", release ? "doorbell-free" : "doorbell",
+	     gg->id, g->doorbell);
+	if (release)
+		ret = ioas_msi_unmap(g->model, gg->id, g->doorbell_pa, &d, NULL);
+	else
+		ret = ioas_msi_map(g->model, gg->id, g->doorbell_pa, &d, NULL);
+	if (!ret)
+		gg->msi_on = !release;
+	g->nr_ops++;
+}
+
+/* A doorbell for an attached group with MSI (rarely an unattached one). */
+static void gen_doorbell(struct gen *g)
+{
+	size_t i, n = 0, k;
+	bool want = !chance(g, 5);
+
+	for (i = 0; i < g->ng; i++)
+		n += g->g[i].has_msi && g->g[i].attached == want;
+	if (!n)
+		return;
+	k = rn(g, n);
+	for (i = 0; i < g->ng; i++) {
+		struct ggroup *gg = &g->g[i];
+
+		if (!gg->has_msi || gg->attached != want || k--)
+			continue;
+		op_doorbell(g, gg, gg->msi_on && chance(g, 40));
+		return;
+	}
 }
 
 static void op_usable(struct gen *g)
@@ -734,6 +785,7 @@ static int begin(struct gen *g, const char *title, uint32_t dma_limit,
 		struct ggroup *gg = &g->g[i];
 
 		gg->attached = false;
+		gg->msi_on = false;
 		emit(g,
 		     "group %" PRIu32 " aperture=0x%" PRIx64 "-0x%" PRIx64
 		     " pgsizes=0x%" PRIx64 " irq-remap=%s dev=%s",
@@ -774,6 +826,12 @@ static void gen_random(struct gen *g, uint64_t seed, const char *title)
 	for (n = 0; g->nr_ops < target && n < 4 * target; n++) {
 		unsigned int r = (unsigned int)rn(g, 100);
 		bool fd = g->profile == IOAS_PROFILE_IOMMUFD;
+
+		/* Only with --doorbell, so that other runs stay as they were */
+		if (g->doorbell && chance(g, 12)) {
+			gen_doorbell(g);
+			continue;
+		}
 
 		if (r < 8) {
 			gg = chance(g, 80) ? attached_group(g, false) : NULL;
@@ -1009,6 +1067,57 @@ static void case_limit(struct gen *g)
 	op_usable(g);
 }
 
+/* --doorbell: Linux's MSI cookie, on the real device(s). */
+static void case_doorbell(struct gen *g)
+{
+	struct ggroup *a = NULL, *b = NULL;
+	uint64_t p = g->page;
+	size_t i;
+
+	for (i = 0; i < g->ng; i++) {
+		if (!g->g[i].has_msi)
+			continue;
+		if (!a)
+			a = &g->g[i];
+		else if (!b)
+			b = &g->g[i];
+	}
+	if (!g->doorbell || !a)
+		return;
+	op_doorbell(g, a, false); /* not attached */
+	op_attach(g, a);
+	op_doorbell(g, a, false);
+	op_doorbell(g, a, false); /* the same page again */
+	op_usable(g);
+	op_doorbell(g, a, true);
+	op_doorbell(g, a, false); /* never released: the same IOVA */
+	/* The window is reserved: maps in and around it */
+	op_map(g, true, 0x8000000, p, 3, 0);
+	op_map(g, true, 0x80ff000, 2 * p, 3, 0);
+	op_map(g, true, 0x8100000, p, 3, 0);
+	op_map(g, true, 0x7fff000, p, 3, 0);
+	if (b) {
+		/* A second group joins the domain: its doorbell shares the
+		 * page */
+		op_attach(g, b);
+		op_doorbell(g, b, false);
+		op_detach(g, a);
+		op_doorbell(g, b, true);
+		op_doorbell(g, b, false);
+		op_attach(g, a);
+		op_doorbell(g, a, false);
+		op_detach(g, b);
+	}
+	/* The last group out frees the domain and its cookie; a new domain
+	 * starts the bump pointer at the window's base again */
+	op_detach(g, a);
+	op_attach(g, a);
+	op_doorbell(g, a, false);
+	op_unmap_all(g);
+	op_detach(g, a);
+	op_usable(g);
+}
+
 static const struct {
 	const char *name;
 	case_fn fn;
@@ -1022,10 +1131,31 @@ static const struct {
 	{ "groups", case_groups, 6, 0 },
 	{ "allow-copy", case_allow_copy, 4, 0 },
 	{ "entry-limit", case_limit, 2, 4 },
+	{ "doorbell", case_doorbell, 6, 0 },
 };
 
 /* ------------------------------------------------------------------ */
 /* setup                                                               */
+
+/* Whether @dev's config space (as root reads it) has MSI-X or MSI. */
+static bool dev_has_msi(const char *sysfs, const char *dev)
+{
+	struct ioas_host_pci_msi m;
+	unsigned char cfg[4096];
+	char path[4096];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/config",
+		 sysfs ? sysfs : "/sys", dev);
+	f = fopen(path, "rb");
+	if (!f)
+		return false;
+	n = fread(cfg, 1, sizeof(cfg), f);
+	fclose(f);
+	return !ioas_host_pci_msi_parse(cfg, n, &m) &&
+	       (m.flags & (IOAS_HOST_PCI_MSI | IOAS_HOST_PCI_MSIX));
+}
 
 static int load_groups(struct gen *g, const char *sysfs, char *devs)
 {
@@ -1087,6 +1217,7 @@ static int load_groups(struct gen *g, const char *sysfs, char *devs)
 			break;
 		}
 		memcpy(gg->regions, hg->regions, gg->nr * sizeof(*gg->regions));
+		gg->has_msi = dev_has_msi(sysfs, d);
 		g->ng++;
 	}
 	ioas_host_free(h);
@@ -1143,6 +1274,29 @@ static bool arg_u64(const char *opt, const char *v, uint64_t *out)
 	return false;
 }
 
+/* its=B, gicv2m=B or a physical address, as the scenario language. */
+static bool parse_doorbell(const char *v, uint64_t *pa)
+{
+	uint64_t base, add = 0;
+	const char *n = v;
+
+	if (!strncmp(v, "its=", 4)) {
+		n = v + 4;
+		add = 0x10040;
+	} else if (!strncmp(v, "gicv2m=", 7)) {
+		n = v + 7;
+		add = 0x40;
+	}
+	if (!*n || parse_u64_n(n, strlen(n), &base) || base > UINT64_MAX - add) {
+		fprintf(stderr,
+			"ioas gen: --doorbell takes its=<base>, gicv2m=<base> or a physical address below 2^64, not '%s'\n",
+			v);
+		return false;
+	}
+	*pa = base + add;
+	return true;
+}
+
 int cmd_gen(int argc, char **argv)
 {
 	struct gen g;
@@ -1188,6 +1342,10 @@ int cmd_gen(int argc, char **argv)
 			g.no_irq_remap = true;
 		} else if (!strcmp(a, "--cases")) {
 			do_cases = true;
+		} else if (!strcmp(a, "--doorbell") && nv) {
+			g.doorbell = argv[++i];
+			if (!parse_doorbell(g.doorbell, &g.doorbell_pa))
+				return 2;
 		} else {
 			fprintf(stderr,
 				"ioas gen: unknown or incomplete option '%s'\n",
@@ -1229,7 +1387,8 @@ int cmd_gen(int argc, char **argv)
 		size_t k;
 
 		for (k = 0; !ret && k < ARRAY_LEN(cases); k++) {
-			if (!(cases[k].profiles & (1u << g.profile)))
+			if (!(cases[k].profiles & (1u << g.profile)) ||
+			    (cases[k].fn == case_doorbell && !g.doorbell))
 				continue;
 			snprintf(title, sizeof(title),
 				 "ioas gen --cases: %s (%s)", cases[k].name,

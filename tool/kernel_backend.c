@@ -19,6 +19,20 @@
  *   allow, copy     ALLOW_IOVAS, IOAS_COPY (iommufd only)
  *   usable          GET_INFO's IOVA_RANGE cap / IOAS_IOVA_RANGES
  *   info            VFIO_IOMMU_GET_INFO, raw (type1)
+ *   doorbell G P    enable vector 0 (MSI-X, else MSI) of G's dev= device
+ *                   with an eventfd (VFIO_DEVICE_SET_IRQS), which makes the
+ *                   kernel map the device's doorbell, and answer the
+ *                   message address it programmed (MSI-X table entry 0
+ *                   through /dev/mem, or the MSI capability). The kernel
+ *                   takes the doorbell from the device's MSI controller: P
+ *                   is not passed anywhere, so a scenario naming another
+ *                   doorbell than the platform's disagrees with the engine.
+ *   doorbell-free   read the address, then disable the vector (the kernel
+ *                   keeps the page mapped, as the type1/iommufd profiles
+ *                   say); -ENOENT if 'doorbell' did not enable it
+ *
+ * Detaching a group disables its vector first (type1 must close the device
+ * file before the group can leave the container).
  *
  * Scenario-level rules that have no kernel call are answered here exactly
  * as the engine answers them (doc/scenario.md): detaching a group that is
@@ -79,6 +93,8 @@ struct kgroup {
 	uint32_t dev_id; /* iommufd: out_devid */
 	bool bound;
 	bool attached;
+	bool msi_on; /* vector 0 enabled by 'doorbell' */
+	struct ioas_host_msi msi;
 };
 
 struct kbe {
@@ -421,6 +437,29 @@ static int kbe_create(const struct scn_space *sp, void **ctx,
 	return 0;
 }
 
+/* The device file of an attached group's dev= device. */
+static int kg_devfd(struct kbe *k, struct kgroup *kg, int *fd)
+{
+	if (k->vfio)
+		return ioas_host_vfio_device(k->vfio, kg->real, kg->dev, fd);
+	return ioas_host_iommufd_device(k->ifd, kg->dev_id, fd);
+}
+
+/* Disables the vector 'doorbell' enabled, if any. */
+static int msi_off(struct kbe *k, struct kgroup *kg)
+{
+	int fd, ret;
+
+	if (!kg->msi_on)
+		return 0;
+	ret = kg_devfd(k, kg, &fd);
+	if (!ret)
+		ret = ioas_host_msi_disable(fd, &kg->msi);
+	if (!ret)
+		kg->msi_on = false;
+	return ret;
+}
+
 static void kbe_destroy(void *ctx)
 {
 	struct kbe *k = ctx;
@@ -429,6 +468,9 @@ static void kbe_destroy(void *ctx)
 	if (!k)
 		return;
 	/* The kernel lets go of the pages first. */
+	for (i = 0; i < k->nr_groups; i++)
+		if (k->groups[i].msi_on)
+			(void)msi_off(k, &k->groups[i]);
 	ioas_host_vfio_close(k->vfio);
 	ioas_host_iommufd_close(k->ifd);
 	for (i = 0; i < k->nr_bufs; i++)
@@ -590,6 +632,11 @@ static int kbe_detach(void *ctx, const struct scn_group *g,
 		why->what = "the group is not attached";
 		return -ENOENT;
 	}
+	ret = msi_off(k, kg);
+	if (ret) {
+		why->what = "cannot disable the device's MSI vector before the detach";
+		return ret;
+	}
 	if (k->vfio)
 		ret = ioas_host_vfio_detach(k->vfio, kg->real);
 	else
@@ -597,6 +644,60 @@ static int kbe_detach(void *ctx, const struct scn_group *g,
 	if (!ret)
 		kg->attached = false;
 	return ret;
+}
+
+static int kbe_doorbell(void *ctx, const struct scn_group *g, uint64_t phys,
+			bool release, uint64_t *iova, struct ioas_why *why)
+{
+	struct kbe *k = ctx;
+	struct kgroup *kg = NULL;
+	size_t i;
+	int fd, ret;
+
+	(void)phys; /* the device's MSI controller decides */
+	for (i = 0; i < k->nr_groups; i++)
+		if (k->groups[i].scn_id == g->id)
+			kg = &k->groups[i];
+	if (!kg || !kg->attached) {
+		why->what = "group is not attached";
+		return -ENOENT;
+	}
+	if (release && !kg->msi_on) {
+		why->what = "no MSI vector of the group's device was enabled by 'doorbell'";
+		return -ENOENT;
+	}
+	ret = kg_devfd(k, kg, &fd);
+	if (ret) {
+		why->what = "cannot open the group's VFIO device";
+		return ret;
+	}
+	if (!kg->msi_on) {
+		ret = ioas_host_msi_enable(fd, &kg->msi);
+		if (ret) {
+			why->what = ret == -ENOENT ?
+					    "the device has neither MSI-X nor MSI" :
+					    "VFIO_DEVICE_SET_IRQS (enable vector 0) failed";
+			return ret;
+		}
+		kg->msi_on = true;
+	}
+	ret = ioas_host_msi_address(sysfs_root(), dev_root(), kg->dev,
+				    kg->msi.index, iova);
+	if (ret) {
+		why->what = kg->msi.index == IOAS_HOST_MSIX_INDEX ?
+				    "cannot read MSI-X table entry 0 through /dev/mem" :
+				    "cannot read the MSI capability's address";
+		return ret;
+	}
+	if (release) {
+		ret = ioas_host_msi_disable(fd, &kg->msi);
+		if (ret) {
+			why->what = "VFIO_DEVICE_SET_IRQS (disable) failed";
+			return ret;
+		}
+		kg->msi_on = false;
+	}
+	return 0;
 }
 
 static int kbe_keep(struct kbe *k, void *base, size_t len)
@@ -837,4 +938,5 @@ const struct scn_backend_ops scn_kernel_backend = {
 	.usable = kbe_usable,
 	.check = NULL,
 	.vfio_info = kbe_vfio_info,
+	.doorbell = kbe_doorbell,
 };

@@ -231,6 +231,13 @@ struct scn_backend_ops {
 	/* Optional: 0 if the backend's invariants hold. */
 	int (*check)(void *ctx);
 	/*
+	 * Optional: map (@release false) or drop one user of (@release true)
+	 * the MSI doorbell at @phys for a device of @g; on success *@iova is
+	 * the address the device writes. NULL: 'doorbell' is -EOPNOTSUPP.
+	 */
+	int (*doorbell)(void *ctx, const struct scn_group *g, uint64_t phys,
+			bool release, uint64_t *iova, struct ioas_why *why);
+	/*
 	 * Optional: VFIO_IOMMU_GET_INFO ('info'). With @negotiate, ask as a
 	 * VMM does (argsz 24, then the argsz the answer asks for) and return
 	 * the complete answer (argsz bytes). Else one call with @argsz on a
@@ -238,13 +245,6 @@ struct scn_backend_ops {
 	 * IOAS_CAP_WITH_RESV to append ioas's cap (a kernel cannot).
 	 * *@out is malloc()ed; the caller frees it.
 	 */
-	/*
-	 * Optional: map (@release false) or drop one user of (@release true)
-	 * the MSI doorbell at @phys for a device of @g; on success *@iova is
-	 * the address the device writes. NULL: 'doorbell' is -EOPNOTSUPP.
-	 */
-	int (*doorbell)(void *ctx, const struct scn_group *g, uint64_t phys,
-			bool release, uint64_t *iova, struct ioas_why *why);
 	int (*vfio_info)(void *ctx, bool negotiate, uint32_t argsz,
 			 uint32_t flags, uint8_t **out, size_t *len,
 			 struct ioas_why *why);

@@ -736,6 +736,158 @@ int ioas_host_iommufd_iova_ranges(struct ioas_host_iommufd *fd,
 				  uint32_t ioas_id, struct ioas_range_list *out,
 				  uint64_t *alignment);
 
+/*
+ * MSI doorbells on a real device.
+ *
+ * On an IOMMU that translates MSI writes (ARM SMMU), the kernel maps a
+ * device's doorbell into its domain when the device's driver allocates an
+ * MSI vector (iommu_dma_prepare_msi()), and writes the IOVA it chose into
+ * the device's MSI-X table entry or MSI capability. These calls make a
+ * VFIO device do that and read the address back: the doorbell IOVA the
+ * real kernel picked, to compare with ioas_msi_map()'s answer.
+ */
+
+/**
+ * ioas_host_vfio_device() - open a device of an attached group
+ * @c: container
+ * @group: an attached group
+ * @dev: the device's name in the group (PCI address "0000:00:01.0")
+ * @fd: receives the device file; @c owns it (do not close it)
+ *
+ * VFIO_GROUP_GET_DEVICE_FD, once per device: later calls for the same
+ * device return the same file. The files are closed by
+ * ioas_host_vfio_detach() before the group leaves the container (the
+ * kernel refuses that with -EBUSY while a device is open), which also
+ * disables the device's interrupts, and by ioas_host_vfio_close().
+ *
+ * Return: 0 on success; -EINVAL for a NULL argument or a bad @dev name;
+ * -ENOENT if @group is not attached through @c; -ENOMEM; the kernel's
+ * -errno (-ENODEV: no such device in the group).
+ */
+int ioas_host_vfio_device(struct ioas_host_vfio *c, uint32_t group,
+			  const char *dev, int *fd);
+
+/**
+ * ioas_host_iommufd_device() - the file of a bound device
+ * @h: handle
+ * @dev_id: id from ioas_host_iommufd_bind()
+ * @fd: receives the device's cdev file; @h owns it (do not close it)
+ *
+ * Return: 0 on success; -EINVAL for a NULL argument; -ENOENT if @dev_id is
+ * not bound through @h.
+ */
+int ioas_host_iommufd_device(struct ioas_host_iommufd *h, uint32_t dev_id,
+			     int *fd);
+
+/**
+ * struct ioas_host_msi - one enabled interrupt vector of a VFIO device
+ * @index: VFIO IRQ index: 2 (VFIO_PCI_MSIX_IRQ_INDEX) or 1 (MSI)
+ * @eventfd: the trigger, owned until ioas_host_msi_disable(); -1 when off
+ */
+struct ioas_host_msi {
+	uint32_t index;
+	int eventfd;
+};
+
+#define IOAS_HOST_MSI_INDEX 1u
+#define IOAS_HOST_MSIX_INDEX 2u
+
+/**
+ * ioas_host_msi_enable() - enable vector 0 of a VFIO PCI device
+ * @devfd: a VFIO device file (ioas_host_vfio_device(),
+ *         ioas_host_iommufd_device())
+ * @msi: receives the index used and the eventfd
+ *
+ * Uses MSI-X when VFIO_DEVICE_GET_IRQ_INFO reports MSI-X vectors, else
+ * MSI, and sets vector 0's trigger to a new eventfd
+ * (VFIO_DEVICE_SET_IRQS, DATA_EVENTFD | ACTION_TRIGGER). The kernel then
+ * allocates the vector, maps its doorbell if the domain translates MSIs,
+ * and programs the message.
+ *
+ * Return: 0 on success; -EINVAL for a NULL argument; -ENOENT if the
+ * device has neither MSI-X nor MSI; the kernel's -errno (-EINVAL when
+ * another index is already enabled); -EMFILE and friends from eventfd().
+ * On failure nothing is enabled and @msi is untouched.
+ */
+int ioas_host_msi_enable(int devfd, struct ioas_host_msi *msi);
+
+/**
+ * ioas_host_msi_disable() - disable the vectors of ioas_host_msi_enable()
+ * @devfd: the device file
+ * @msi: what ioas_host_msi_enable() returned; its eventfd is closed and
+ *       set to -1
+ *
+ * VFIO_DEVICE_SET_IRQS with DATA_NONE | ACTION_TRIGGER and count 0. The
+ * kernel frees the vector; on Linux the doorbell page stays mapped until
+ * the domain is freed (kernel-spec §3).
+ *
+ * Return: 0 on success; -EINVAL for a NULL argument or an @msi that is
+ * not enabled; the kernel's -errno (then the eventfd stays open).
+ */
+int ioas_host_msi_disable(int devfd, struct ioas_host_msi *msi);
+
+/**
+ * struct ioas_host_pci_msi - where a PCI function's MSI and MSI-X live
+ * @flags: IOAS_HOST_PCI_MSI (an MSI capability), IOAS_HOST_PCI_MSI64 (it
+ *         has a 64-bit address), IOAS_HOST_PCI_MSIX (an MSI-X capability)
+ * @msi_pos: config space offset of the MSI capability (ID 0x05)
+ * @msix_pos: config space offset of the MSI-X capability (ID 0x11)
+ * @msix_bir: the BAR holding the MSI-X table (0-5)
+ * @msix_entries: entries in the table (1-2048)
+ * @msix_offset: the table's offset in that BAR (8-byte aligned)
+ */
+struct ioas_host_pci_msi {
+	uint32_t flags;
+	uint16_t msi_pos;
+	uint16_t msix_pos;
+	uint32_t msix_bir;
+	uint32_t msix_entries;
+	uint32_t msix_offset;
+};
+
+#define IOAS_HOST_PCI_MSI (1u << 0)
+#define IOAS_HOST_PCI_MSI64 (1u << 1)
+#define IOAS_HOST_PCI_MSIX (1u << 2)
+
+/**
+ * ioas_host_pci_msi_parse() - find MSI and MSI-X in PCI config space
+ * @cfg: the config space bytes (SYSFS/bus/pci/devices/<dev>/config)
+ * @len: bytes in @cfg (64 for a non-root reader, 256 or 4096 for root)
+ * @out: receives what was found (flags 0: neither capability)
+ *
+ * Walks the standard capability list as the kernel does
+ * (pci_find_capability()): pointers masked to dword alignment, the list
+ * ends at a pointer into the 64-byte header, at ID 0xff or after 48 hops
+ * (so a loop ends too), and the first capability of each ID counts. The
+ * bytes are untrusted: every read is bounds-checked.
+ *
+ * Return: 0 on success; -EINVAL for a NULL argument; -EBADMSG if @len is
+ * below 64, a pointer or a capability lies past @len, or the MSI-X BIR is
+ * above 5; @out is then untouched.
+ */
+int ioas_host_pci_msi_parse(const void *cfg, size_t len,
+			    struct ioas_host_pci_msi *out);
+
+/**
+ * ioas_host_msi_address() - the message address of a device's vector 0
+ * @sysfs_root: sysfs mount ("/sys")
+ * @dev_root: device nodes ("/dev"), for DEV/mem
+ * @dev: PCI address
+ * @index: IOAS_HOST_MSIX_INDEX or IOAS_HOST_MSI_INDEX
+ * @addr: receives the address the device writes its messages to
+ *
+ * MSI: the address registers of the MSI capability, read from
+ * SYSFS/bus/pci/devices/@dev/config. MSI-X: entry 0 of the table, at the
+ * BAR's address (SYSFS/.../resource) plus the table offset, read with
+ * 32-bit loads from a mapping of DEV/mem (root; the kernel must allow it).
+ *
+ * Return: 0 on success; -EINVAL for a bad argument; -ENOENT if the device
+ * or the capability does not exist or the BAR is not assigned; -EACCES;
+ * -EBADMSG if config space or the resource file is malformed; -EIO.
+ */
+int ioas_host_msi_address(const char *sysfs_root, const char *dev_root,
+			  const char *dev, uint32_t index, uint64_t *addr);
+
 #ifdef __cplusplus
 }
 #endif

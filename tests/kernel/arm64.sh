@@ -94,7 +94,7 @@ arm64_boot() { # CONFIG
 		-serial stdio -monitor none -no-reboot \
 		-kernel "$DEB_ARM64/vmlinuz" -initrd "$RD_ARM64" \
 		-append "console=ttyAMA0 rdinit=/init panic=-1 loglevel=3 acpi=off $BASE ioas.config=$c ioas.profile=type1 ioas.unsafe=$unsafe ioas.irqremap=$irq" \
-		-device e1000e -device pci-testdev \
+		-device e1000e -device pci-testdev -device virtio-rng-pci \
 		</dev/null >"$OUT/$c.log" 2>&1
 	echo "qemu_rc=$?" >>"$OUT/$c.log"
 }

@@ -64,6 +64,7 @@ for d in /sys/bus/pci/devices/*; do
 	drv=-; [ -e $d/driver ] && drv=$(basename $(readlink $d/driver))
 	grp=-; [ -e $d/iommu_group ] && grp=$(basename $(readlink $d/iommu_group))
 	echo "KDIFF-DEV bdf=$b id=$id driver=$drv group=$grp"
+	echo "KDIFF-CFG bdf=$b hex=$(od -An -tx1 -v $d/config | tr -d ' \n')"
 	[ "$drv" = vfio-pci ] && [ "$grp" != - ] && DEVS="$DEVS,$b"
 done
 DEVS=${DEVS#,}
@@ -80,6 +81,19 @@ for g in /sys/kernel/iommu_groups/*; do
 		echo "KDIFF-RESV group=${g##*/} $s $e $t"
 	done < $g/reserved_regions
 done
+
+# The MSI doorbell from the device tree (arm64 virt has one MSI
+# controller): a GICv3 ITS, else a GICv2m frame. Its base is the first cell
+# pair of reg (#address-cells = 2 under the GIC node), big-endian.
+DOORBELL=
+for c in $(find /sys/firmware/devicetree/base -name compatible 2>/dev/null); do
+	if grep -q 'arm,gic-v3-its' $c; then kind=its
+	elif grep -q 'arm,gic-v2m-frame' $c; then kind=gicv2m
+	else continue; fi
+	DOORBELL=$kind=0x$(od -An -tx1 -N8 -v ${c%/compatible}/reg | tr -d ' \n')
+	break
+done
+echo "KDIFF-MSI doorbell=${DOORBELL:-none}"
 
 T1=/sys/module/vfio_iommu_type1/parameters
 FD=/sys/module/iommufd/parameters
@@ -102,6 +116,7 @@ if [ -z "$DEVS" ]; then
 else
 	U=; [ "$UNSAFE" = 1 ] && U=--unsafe-interrupts
 	[ "$IRQREMAP" = 0 ] && U="$U --no-irq-remap"
+	[ -n "$DOORBELL" ] && U="$U --doorbell $DOORBELL"
 	if [ -d /scn-extra ]; then
 		# KDIFF_SCENARIOS given to run.sh: run those, generate nothing
 		cp /scn-extra/*.scn /tmp/scn/

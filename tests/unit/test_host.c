@@ -1242,6 +1242,9 @@ static void test_host_uapi_layouts(void **state)
 	assert_int_equal(HU_VFIO_GROUP_GET_STATUS, 0x3b67);
 	assert_int_equal(HU_VFIO_GROUP_SET_CONTAINER, 0x3b68);
 	assert_int_equal(HU_VFIO_GROUP_UNSET_CONTAINER, 0x3b69);
+	assert_int_equal(HU_VFIO_GROUP_GET_DEVICE_FD, 0x3b6a);
+	assert_int_equal(HU_VFIO_DEVICE_GET_IRQ_INFO, 0x3b6d);
+	assert_int_equal(HU_VFIO_DEVICE_SET_IRQS, 0x3b6e);
 	assert_int_equal(HU_VFIO_IOMMU_GET_INFO, 0x3b70);
 	assert_int_equal(HU_VFIO_IOMMU_MAP_DMA, 0x3b71);
 	assert_int_equal(HU_VFIO_IOMMU_UNMAP_DMA, 0x3b72);
@@ -1272,6 +1275,16 @@ static void test_host_uapi_layouts(void **state)
 	T_OFF(hu_vfio_bind_iommufd, out_devid, 12);
 	T_OFF(hu_vfio_attach_pt, pt_id, 8);
 	assert_int_equal(sizeof(struct hu_vfio_detach_pt), 8);
+	/* include/uapi/linux/vfio.h: vfio_irq_info, vfio_irq_set */
+	T_OFF(hu_vfio_irq_info, index, 8);
+	T_OFF(hu_vfio_irq_info, count, 12);
+	T_OFF(hu_vfio_irq_set, index, 8);
+	T_OFF(hu_vfio_irq_set, start, 12);
+	T_OFF(hu_vfio_irq_set, count, 16);
+	T_OFF(hu_vfio_irq_set, data, 20);
+	assert_int_equal(HU_VFIO_IRQ_SET_DATA_NONE, 1);
+	assert_int_equal(HU_VFIO_IRQ_SET_DATA_EVENTFD, 4);
+	assert_int_equal(HU_VFIO_IRQ_SET_ACTION_TRIGGER, 0x20);
 
 	/* iommufd (5.1 table) */
 	T_OFF(hu_iommu_ioas_alloc, out_ioas_id, 8);
@@ -1483,6 +1496,295 @@ static void test_host_kernel_eacces(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/*
+ * MSI doorbells on a real device (lib/host_msi.c): the capability walk on
+ * synthetic config spaces, the address read back through a fake sysfs and
+ * a regular file standing in for /dev/mem, and the VFIO irq calls on a
+ * file that is not a VFIO device.
+ */
+static void cfg_init(uint8_t *c, size_t n)
+{
+	memset(c, 0, n);
+	c[0] = 0x86; c[1] = 0x80; /* vendor 8086 */
+	c[6] = 0x10; /* PCI_STATUS_CAP_LIST */
+}
+
+static void cfg_cap(uint8_t *c, unsigned int pos, uint8_t id, uint8_t next)
+{
+	c[pos] = id;
+	c[pos + 1] = next;
+}
+
+static void put32(uint8_t *c, size_t off, uint32_t v)
+{
+	c[off] = (uint8_t)v;
+	c[off + 1] = (uint8_t)(v >> 8);
+	c[off + 2] = (uint8_t)(v >> 16);
+	c[off + 3] = (uint8_t)(v >> 24);
+}
+
+static void test_host_pci_msi_parse(void **state)
+{
+	struct ioas_host_pci_msi m, keep;
+	uint8_t c[256];
+
+	(void)state;
+	cfg_init(c, sizeof(c));
+	assert_int_equal(ioas_host_pci_msi_parse(NULL, 256, &m), -EINVAL);
+	assert_int_equal(ioas_host_pci_msi_parse(c, 256, NULL), -EINVAL);
+	memset(&m, 0x5a, sizeof(m));
+	keep = m;
+	assert_int_equal(ioas_host_pci_msi_parse(c, 63, &m), -EBADMSG);
+	assert_memory_equal(&m, &keep, sizeof(m));
+
+	/* No capability list at all (status bit clear, pointer ignored) */
+	c[6] = 0;
+	c[0x34] = 0x40;
+	cfg_cap(c, 0x40, 0x05, 0);
+	assert_int_equal(ioas_host_pci_msi_parse(c, 256, &m), 0);
+	assert_int_equal(m.flags, 0);
+
+	/* PM -> MSI (64-bit) -> MSI-X: e1000e's layout */
+	cfg_init(c, sizeof(c));
+	c[0x34] = 0xc8;
+	cfg_cap(c, 0xc8, 0x01, 0xd0);
+	cfg_cap(c, 0xd0, 0x05, 0xe0);
+	c[0xd2] = 0x80; /* 64-bit */
+	cfg_cap(c, 0xe0, 0x10, 0xa0);
+	cfg_cap(c, 0xa0, 0x11, 0x00);
+	c[0xa2] = 4; /* 5 entries */
+	put32(c, 0xa4, 0x3 | 0x2000); /* BAR 3, offset 0x2000 */
+	assert_int_equal(ioas_host_pci_msi_parse(c, 256, &m), 0);
+	assert_int_equal(m.flags, IOAS_HOST_PCI_MSI | IOAS_HOST_PCI_MSI64 |
+					  IOAS_HOST_PCI_MSIX);
+	assert_int_equal(m.msi_pos, 0xd0);
+	assert_int_equal(m.msix_pos, 0xa0);
+	assert_int_equal(m.msix_bir, 3);
+	assert_int_equal(m.msix_offset, 0x2000);
+	assert_int_equal(m.msix_entries, 5);
+	/* The full 2048-entry table size field */
+	c[0xa2] = 0xff;
+	c[0xa3] = 0x07;
+	assert_int_equal(ioas_host_pci_msi_parse(c, 256, &m), 0);
+	assert_int_equal(m.msix_entries, 2048);
+
+	/* Only the header readable (a non-root reader): the pointer is past
+	 * the bytes given */
+	assert_int_equal(ioas_host_pci_msi_parse(c, 64, &m), -EBADMSG);
+	/* A capability cut short by the end of the bytes */
+	assert_int_equal(ioas_host_pci_msi_parse(c, 0xa0 + 11, &m), -EBADMSG);
+	assert_int_equal(ioas_host_pci_msi_parse(c, 0xd0 + 13, &m), -EBADMSG);
+	/* An MSI-X BIR of 6 or 7 does not exist */
+	put32(c, 0xa4, 0x6 | 0x2000);
+	memset(&m, 0x5a, sizeof(m));
+	assert_int_equal(ioas_host_pci_msi_parse(c, 256, &m), -EBADMSG);
+	assert_memory_equal(&m, &keep, sizeof(m));
+	put32(c, 0xa4, 0x0 | 0x2000);
+
+	/* The low two pointer bits are ignored, as the kernel masks them */
+	c[0xc9] = 0xd3;
+	assert_int_equal(ioas_host_pci_msi_parse(c, 256, &m), 0);
+	assert_int_equal(m.msi_pos, 0xd0);
+	/* A pointer into the header ends the list: no MSI-X */
+	c[0xe1] = 0x3c;
+	assert_int_equal(ioas_host_pci_msi_parse(c, 256, &m), 0);
+	assert_int_equal(m.flags, IOAS_HOST_PCI_MSI | IOAS_HOST_PCI_MSI64);
+	/* ID 0xff ends it too */
+	c[0xe1] = 0xa0;
+	c[0xe0] = 0xff;
+	assert_int_equal(ioas_host_pci_msi_parse(c, 256, &m), 0);
+	assert_int_equal(m.flags & IOAS_HOST_PCI_MSIX, 0);
+	/* A loop ends after 48 hops; capabilities before it count */
+	c[0xe0] = 0x10;
+	c[0xe1] = 0xc8;
+	assert_int_equal(ioas_host_pci_msi_parse(c, 256, &m), 0);
+	assert_int_equal(m.flags, IOAS_HOST_PCI_MSI | IOAS_HOST_PCI_MSI64);
+	/* 32-bit MSI; the first of two MSI capabilities counts */
+	cfg_init(c, sizeof(c));
+	c[0x34] = 0x40;
+	cfg_cap(c, 0x40, 0x05, 0x50);
+	cfg_cap(c, 0x50, 0x05, 0x00);
+	c[0x52] = 0x80;
+	assert_int_equal(ioas_host_pci_msi_parse(c, 256, &m), 0);
+	assert_int_equal(m.flags, IOAS_HOST_PCI_MSI);
+	assert_int_equal(m.msi_pos, 0x40);
+	/* ... whose 10 bytes must be there */
+	c[0x41] = 0;
+	assert_int_equal(ioas_host_pci_msi_parse(c, 0x4a, &m), 0);
+	assert_int_equal(m.flags, IOAS_HOST_PCI_MSI);
+	assert_int_equal(ioas_host_pci_msi_parse(c, 0x49, &m), -EBADMSG);
+	/* A CardBus bridge keeps its pointer at 0x14 */
+	cfg_init(c, sizeof(c));
+	c[0x0e] = 0x82; /* multi-function, header type 2 */
+	c[0x14] = 0x80;
+	c[0x34] = 0x40; /* not a pointer in this header */
+	cfg_cap(c, 0x40, 0x05, 0);
+	cfg_cap(c, 0x80, 0x11, 0);
+	assert_int_equal(ioas_host_pci_msi_parse(c, 256, &m), 0);
+	assert_int_equal(m.flags, IOAS_HOST_PCI_MSIX);
+	assert_int_equal(m.msix_pos, 0x80);
+}
+
+#define BAR3 "0x0000000010040000 0x0000000010043fff 0x0000000000140204\n"
+#define NOBAR "0x0000000000000000 0x0000000000000000 0x0000000000000000\n"
+
+/* e1000e-like: MSI (64-bit) at 0xd0, MSI-X in BAR 3 at 0x2000; the
+ * resource file; a "mem" file holding the table at 0x10042000. */
+static void t_msi_tree(const char *sys, const char *dev, const char *res)
+{
+	uint8_t c[256];
+	char path[512];
+
+	cfg_init(c, sizeof(c));
+	c[0x34] = 0xd0;
+	cfg_cap(c, 0xd0, 0x05, 0xa0);
+	c[0xd2] = 0x80;
+	put32(c, 0xd4, 0xfee01000);
+	put32(c, 0xd8, 0x1);
+	cfg_cap(c, 0xa0, 0x11, 0x00);
+	put32(c, 0xa4, 0x3 | 0x2000);
+	snprintf(path, sizeof(path), "bus/pci/devices/%s/config", dev);
+	t_write_n(sys, path, (const char *)c, sizeof(c));
+	snprintf(path, sizeof(path), "bus/pci/devices/%s/resource", dev);
+	t_write(sys, path, res);
+}
+
+static void t_mem_file(const char *root, uint64_t pa, const uint32_t w[4])
+{
+	char path[512];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/mem", root);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, w, 16, (off_t)pa), 16);
+	close(fd);
+}
+
+static void test_host_msi_address(void **state)
+{
+	static const char dev[] = "0000:00:02.0";
+	const uint32_t entry[4] = { 0x08000040, 0, 0x1, 0 };
+	char *sys = t_tmpdir(), *devr = t_tmpdir();
+	char res[512];
+	uint64_t a = 0;
+
+	(void)state;
+	snprintf(res, sizeof(res), "%s%s%s%s%s%s", NOBAR, NOBAR, NOBAR, BAR3,
+		 NOBAR, NOBAR);
+	t_msi_tree(sys, dev, res);
+	t_mem_file(devr, 0x10042000, entry);
+
+	/* MSI from config space; MSI-X entry 0 from "memory" */
+	assert_int_equal(ioas_host_msi_address(sys, devr, dev,
+					       IOAS_HOST_MSI_INDEX, &a), 0);
+	assert_int_equal(a, UINT64_C(0x1fee01000));
+	assert_int_equal(ioas_host_msi_address(sys, devr, dev,
+					       IOAS_HOST_MSIX_INDEX, &a), 0);
+	assert_int_equal(a, 0x08000040);
+
+	/* Arguments */
+	assert_int_equal(ioas_host_msi_address(NULL, devr, dev, 2, &a), -EINVAL);
+	assert_int_equal(ioas_host_msi_address(sys, NULL, dev, 2, &a), -EINVAL);
+	assert_int_equal(ioas_host_msi_address(sys, devr, "../x", 2, &a), -EINVAL);
+	assert_int_equal(ioas_host_msi_address(sys, devr, dev, 0, &a), -EINVAL);
+	assert_int_equal(ioas_host_msi_address(sys, devr, dev, 3, &a), -EINVAL);
+	assert_int_equal(ioas_host_msi_address(sys, devr, dev, 2, NULL), -EINVAL);
+	/* No such device; no /dev/mem */
+	assert_int_equal(ioas_host_msi_address(sys, devr, "0000:00:09.0", 2, &a),
+			 -ENOENT);
+	assert_int_equal(ioas_host_msi_address(sys, sys, dev, 2, &a), -ENOENT);
+
+	/* The BAR holding the table is not assigned */
+	snprintf(res, sizeof(res), "%s%s%s%s", NOBAR, NOBAR, NOBAR, NOBAR);
+	t_msi_tree(sys, dev, res);
+	assert_int_equal(ioas_host_msi_address(sys, devr, dev, 2, &a), -ENOENT);
+	/* Malformed resource files */
+	{
+		static const char *const bad[] = {
+			"", /* no line 3 */
+			NOBAR NOBAR NOBAR "0x10040000 0x10043fff\n",
+			NOBAR NOBAR NOBAR "10040000 0x10043fff 0x0\n",
+			NOBAR NOBAR NOBAR "0x10040000 0x1004zfff 0x0\n",
+			NOBAR NOBAR NOBAR "0x10040000  0x10043fff 0x0\n",
+			NOBAR NOBAR NOBAR "0x10040000 0x10043fff 0x0 \n",
+			NOBAR NOBAR NOBAR "0x10040000 0x10043fff 0x0", /* no \n */
+			NOBAR NOBAR NOBAR
+			"0x00000000100400000 0x10043fff 0x0\n", /* 17 digits */
+			NOBAR NOBAR NOBAR "0x10043fff 0x10040000 0x0\n",
+			/* the table (0x2000 + 16) is not inside a 8 KiB BAR */
+			NOBAR NOBAR NOBAR "0x10040000 0x10041fff 0x0\n",
+			NOBAR NOBAR NOBAR "0x0 0xffffffffffffffff 0x0\n",
+		};
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
+			t_msi_tree(sys, dev, bad[i]);
+			a = 7;
+			assert_int_equal(ioas_host_msi_address(sys, devr, dev, 2,
+							       &a),
+					 -EBADMSG);
+			assert_int_equal(a, 7);
+		}
+	}
+	/* Only the header readable, as for a reader without CAP_SYS_ADMIN */
+	{
+		uint8_t c[64];
+		char path[512];
+
+		cfg_init(c, sizeof(c));
+		c[0x34] = 0xd0;
+		snprintf(path, sizeof(path), "bus/pci/devices/%s/config", dev);
+		t_write_n(sys, path, (const char *)c, sizeof(c));
+		assert_int_equal(ioas_host_msi_address(sys, devr, dev, 1, &a),
+				 -EACCES);
+		/* A device without MSI and MSI-X */
+		c[6] = 0;
+		t_write_n(sys, path, (const char *)c, sizeof(c));
+		assert_int_equal(ioas_host_msi_address(sys, devr, dev, 1, &a),
+				 -ENOENT);
+		assert_int_equal(ioas_host_msi_address(sys, devr, dev, 2, &a),
+				 -ENOENT);
+	}
+	t_rmtree(sys);
+	t_rmtree(devr);
+}
+
+static void test_host_msi_irq_calls(void **state)
+{
+	struct ioas_host_msi m = { .index = 2, .eventfd = -1 }, keep;
+	struct ioas_host_vfio *c = NULL;
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC), dfd = -1;
+
+	(void)state;
+	assert_true(fd >= 0);
+	keep = m;
+	assert_int_equal(ioas_host_msi_enable(-1, &m), -EINVAL);
+	assert_int_equal(ioas_host_msi_enable(fd, NULL), -EINVAL);
+	/* Not a VFIO device: the kernel's answer, nothing enabled */
+	assert_int_equal(ioas_host_msi_enable(fd, &m), -ENOTTY);
+	assert_memory_equal(&m, &keep, sizeof(m));
+	assert_int_equal(ioas_host_msi_disable(fd, &m), -EINVAL); /* not on */
+	assert_int_equal(ioas_host_msi_disable(fd, NULL), -EINVAL);
+	m.eventfd = dup(fd);
+	m.index = 0;
+	assert_int_equal(ioas_host_msi_disable(fd, &m), -EINVAL);
+	m.index = IOAS_HOST_MSIX_INDEX;
+	assert_int_equal(ioas_host_msi_disable(-1, &m), -EINVAL);
+	/* The kernel's refusal keeps the eventfd open */
+	assert_int_equal(ioas_host_msi_disable(fd, &m), -ENOTTY);
+	assert_true(fcntl(m.eventfd, F_GETFD) >= 0);
+	close(m.eventfd);
+	close(fd);
+
+	assert_int_equal(ioas_host_vfio_device(NULL, 1, "0000:00:02.0", &dfd),
+			 -EINVAL);
+	assert_int_equal(ioas_host_vfio_device(c, 1, "0000:00:02.0", NULL),
+			 -EINVAL);
+	assert_int_equal(ioas_host_iommufd_device(NULL, 1, &dfd), -EINVAL);
+	assert_int_equal(dfd, -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1519,6 +1821,9 @@ int main(void)
 		cmocka_unit_test(test_host_kernel_fake_nodes),
 		cmocka_unit_test(test_host_kernel_dev_state),
 		cmocka_unit_test(test_host_kernel_eacces),
+		cmocka_unit_test(test_host_pci_msi_parse),
+		cmocka_unit_test(test_host_msi_address),
+		cmocka_unit_test(test_host_msi_irq_calls),
 	};
 
 	/* The EACCES tests' unprivileged child must traverse the trees. */
