@@ -62,5 +62,5 @@ clean:
 # adds instruction counts.
 .PHONY: bench
 bench: setup $(BUILD)/build.ninja
-	ninja -C $(BUILD) --quiet bench/iova-replay
+	ninja -C $(BUILD) --quiet bench/iova-replay bench/space-auto
 	@sh bench/run.sh $(BUILD)

@@ -70,6 +70,10 @@ for name in w5-tiny w3-ring w1-steady-dma32 w1-steady-dma48 w2-frag \
 	fi
 done
 
+# Automatic maps in a native space: the free-IOVA index against the hole
+# walk it replaced (the walk is quadratic: keep N moderate).
+"$(dirname "$replay")/space-auto" 20000 || status=1
+
 if [ -n "${BENCH_CALLGRIND:-}" ] && command -v valgrind >/dev/null; then
 	for name in w5-tiny w3-ring w1-steady-dma32 w4-exhaust w2-frag; do
 		t="$traces/$name.trace"

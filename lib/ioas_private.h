@@ -47,4 +47,12 @@ bool ioas_fail_nth_supported_(void);
 void ioas_fail_nth_set_(unsigned long n);
 bool ioas_fail_nth_pending_(void);
 
+/*
+ * Test-only: 1 makes native spaces find automatic IOVAs by walking their
+ * holes instead of through the free-IOVA index (both must agree); 0, the
+ * default, uses the index. Global, not thread-safe: for single-threaded
+ * tests.
+ */
+void ioas_space_fidx_off_(int off);
+
 #endif /* IOAS_PRIVATE_H */

@@ -264,6 +264,7 @@ void msi_attach_commit(struct ioas_space *s, struct sdomain *dom,
 	if (prep->cookie) {
 		s->window = prep->cookie;
 		itree_insert(&s->resv, &prep->resv->node);
+		space_fidx_drop_(s);
 	}
 	/* Every domain of a native space that has a window uses it once a
 	 * group asking for it arrives. */
@@ -331,6 +332,7 @@ void msi_domain_free(struct ioas_space *s, struct sdomain *dom)
 		if (v->kind == SRESV_MSI && v->owner == c) {
 			itree_remove(&s->resv, n);
 			ioas_free_(v);
+			space_fidx_drop_(s);
 			break;
 		}
 	}

@@ -200,17 +200,105 @@ static struct sdomain *domain_find_compatible(struct ioas_space *s,
 	return NULL;
 }
 
+/* ------------------------------------------------------------------ */
+/* native: the free-IOVA index                                         */
+
+/* Test-only: 0 uses the index, 1 never does (the linear hole walk). */
+static int fidx_off_;
+
+void ioas_space_fidx_off_(int off)
+{
+	fidx_off_ = off;
+}
+
+void space_fidx_drop_(struct ioas_space *s)
+{
+	ioas_iova_domain_free(s->fidx);
+	s->fidx = NULL;
+}
+
+/* A mapping's pfns, if it is whole granules (always, in native). */
+static bool fidx_pfns(const struct ioas_space *s, const struct itree_node *n,
+		      uint64_t *pfn, uint64_t *npages)
+{
+	uint64_t g = s->fidx_granule;
+
+	if ((n->start & (g - 1)) || ((n->last - n->start + 1) & (g - 1)) ||
+	    n->start < g)
+		return false;
+	*pfn = n->start / g;
+	*npages = (n->last - n->start + 1) / g;
+	return true;
+}
+
+/*
+ * The index, built now if it is stale or its granule is not the space's
+ * alignment any more; NULL if it cannot be (no memory, or a granule below
+ * the 256 bytes the module needs to cover 2^64): the caller walks the
+ * holes instead, with the same answer.
+ */
+static struct ioas_iova_domain *fidx_get(struct ioas_space *s)
+{
+	struct ioas_iova_config cfg = {
+		.size = sizeof(cfg),
+		.flags = IOAS_IOVA_BOTTOMUP,
+		.granule = s->iova_alignment,
+		.start_pfn = 1,
+	};
+	uint64_t g = s->iova_alignment, pfn, np;
+	struct ioas_iova_domain *d = NULL;
+	struct itree_node *n;
+
+	if (s->fidx && s->fidx_granule == g)
+		return s->fidx;
+	space_fidx_drop_(s);
+	if (fidx_off_ || g < 256)
+		return NULL;
+	if (ioas_iova_domain_new(&cfg, &d))
+		return NULL;
+	s->fidx = d;
+	s->fidx_granule = g;
+	/* Whole granules touched by a reservation are not allocatable. */
+	itree_for_each(n, &s->resv) {
+		if (n->last < g)
+			continue; /* pfn 0 is outside the domain already */
+		if (ioas_iova_reserve(d, n->start / g, n->last / g))
+			goto fail;
+	}
+	itree_for_each(n, &s->maps) {
+		if (!fidx_pfns(s, n, &pfn, &np) ||
+		    ioas_iova_claim(d, pfn, np))
+			goto fail;
+	}
+	return d;
+fail:
+	space_fidx_drop_(s);
+	return NULL;
+}
+
 static void maps_insert(struct ioas_space *s, struct smap *m)
 {
+	uint64_t pfn, np;
+
 	itree_insert(&s->maps, &m->node);
 	s->mapped_bytes = sat_add_u64(s->mapped_bytes,
 				      m->node.last - m->node.start + 1);
+	/* Keep the index in step; if that fails it is rebuilt when next
+	 * needed, so no error reaches the caller. */
+	if (s->fidx && (!fidx_pfns(s, &m->node, &pfn, &np) ||
+			ioas_iova_claim(s->fidx, pfn, np)))
+		space_fidx_drop_(s);
 }
 
 static void maps_remove(struct ioas_space *s, struct smap *m)
 {
+	uint64_t pfn, np;
+
 	itree_remove(&s->maps, &m->node);
 	s->mapped_bytes -= m->node.last - m->node.start + 1;
+	if (s->fidx && (!fidx_pfns(s, &m->node, &pfn, &np) ||
+			ioas_iova_free(s->fidx, pfn, np)))
+		space_fidx_drop_(s);
 	ioas_free_(m);
 }
 
@@ -993,6 +1081,7 @@ static void resv_remove_owner(struct ioas_space *s, const void *owner)
 		if (sresv_of(n)->owner == owner) {
 			itree_remove(&s->resv, n);
 			ioas_free_(sresv_of(n));
+			space_fidx_drop_(s);
 		}
 	}
 }
@@ -1038,6 +1127,7 @@ static int resv_add(struct ioas_space *s, uint32_t kind, const void *owner,
 	if (!v)
 		return -ENOMEM;
 	itree_insert(&s->resv, &v->node);
+	space_fidx_drop_(s);
 	return 0;
 }
 
@@ -1320,6 +1410,49 @@ static bool fit_in(uint64_t *start, uint64_t last, uint64_t length,
 	return true;
 }
 
+/*
+ * The lowest @align-aligned IOVA in @window where @length bytes are free,
+ * from the index: 0 (found, *@iova set), -ENOSPC (none), or 1 (no index:
+ * walk the holes).
+ */
+static int fidx_find(struct ioas_space *s, const struct ioas_range_list *win,
+		     uint64_t length, uint64_t align, uint64_t *iova)
+{
+	struct ioas_iova_req req = {
+		.size = sizeof(req),
+		.flags = IOAS_IOVA_BOTTOMUP,
+	};
+	struct ioas_iova_domain *d = fidx_get(s);
+	uint64_t g = s->fidx_granule, pfn;
+	size_t i;
+	int ret;
+
+	if (!d || (length & (g - 1)) || (align & (g - 1)))
+		return 1;
+	req.npages = length / g;
+	req.align = align / g;
+	for (i = 0; i < win->nr; i++) {
+		const struct ioas_range *w = &win->v[i];
+
+		/* whole granules inside the window */
+		req.min_pfn = w->start / g + !!(w->start & (g - 1));
+		req.max_pfn = w->last == U64MAX ? U64MAX / g :
+						  (w->last + 1) / g - 1;
+		if (!req.min_pfn)
+			req.min_pfn = 1;
+		if (req.min_pfn > req.max_pfn || !req.max_pfn)
+			continue;
+		ret = ioas_iova_find(d, &req, &pfn);
+		if (!ret) {
+			*iova = pfn * g;
+			return 0;
+		}
+		if (ret != -ENOSPC)
+			return 1;
+	}
+	return -ENOSPC;
+}
+
 /* iopt_alloc_iova() (iommufd) or ioas's first fit (native). */
 static int fd_alloc_iova(struct ioas_space *s, uint64_t uptr, uint64_t length,
 			 uint64_t *iova, struct ioas_why *why)
@@ -1358,6 +1491,21 @@ static int fd_alloc_iova(struct ioas_space *s, uint64_t uptr, uint64_t length,
 		ret = ioas_range_list_add(&window, &w);
 		if (ret)
 			return ret;
+	}
+	/* native, page-aligned user address and alignment of at least a page
+	 * (every map when the IOMMU page is the CPU page): the first fit is
+	 * the lowest aligned free position, which the index finds in
+	 * O(log n). */
+	if (!strict && !page_offset && align >= page) {
+		ret = fidx_find(s, &window, length, align, iova);
+		if (ret != 1) {
+			ioas_range_list_fini(&window);
+			if (!ret)
+				return 0;
+			why_value(why, align);
+			return why_err(why, -ENOSPC,
+				       "no free IOVA hole fits the length with the required alignment");
+		}
 	}
 	for (i = 0; i < window.nr; i++) {
 		uint64_t st = window.v[i].start, pos;
@@ -1855,6 +2003,7 @@ IOAS_EXPORT void ioas_space_free(struct ioas_space *s)
 
 	if (!s)
 		return;
+	space_fidx_drop_(s);
 	maps_clear(s, NULL);
 	msi_space_free(s);
 	while ((n = itree_first(&s->resv))) {
@@ -2178,6 +2327,50 @@ IOAS_EXPORT int ioas_space_get_info(struct ioas_space *s,
 	return 0;
 }
 
+/*
+ * The index against the truth: its free extents are exactly the granules
+ * of [1, 2^64 / g - 1] that no reservation touches and no mapping holds.
+ * (A stale granule is fine: the index is rebuilt before use.)
+ */
+static int fidx_check(struct ioas_space *s)
+{
+	struct ioas_range_list used = IOAS_RANGE_LIST_INIT;
+	struct ioas_range_list want = IOAS_RANGE_LIST_INIT;
+	uint64_t g = s->fidx_granule;
+	struct ioas_range all = { 1, U64MAX / g }, *have = NULL;
+	struct itree_node *n;
+	size_t nr = 0, i;
+	int bad = 0;
+
+	if (g != s->iova_alignment)
+		return 0;
+	if (ioas_iova_check(s->fidx))
+		return 1;
+	itree_for_each(n, &s->resv) {
+		struct ioas_range r = { n->start / g, n->last / g };
+
+		bad |= !!ioas_range_list_add(&used, &r);
+	}
+	itree_for_each(n, &s->maps) {
+		struct ioas_range r = { n->start / g, n->last / g };
+
+		bad |= !!ioas_range_list_add(&used, &r);
+	}
+	bad |= !!ioas_range_list_invert(&want, &used, &all);
+	if (!bad) {
+		have = ioas_calloc_(want.nr + 1, sizeof(*have));
+		bad = !have || ioas_iova_holes(s->fidx, have, want.nr + 1, &nr) ||
+		      nr != want.nr;
+		for (i = 0; !bad && i < nr; i++)
+			bad = have[i].start != want.v[i].start ||
+			      have[i].last != want.v[i].last;
+	}
+	ioas_free_(have);
+	ioas_range_list_fini(&used);
+	ioas_range_list_fini(&want);
+	return bad;
+}
+
 IOAS_EXPORT int ioas_space_check(struct ioas_space *s)
 {
 	struct itree_node *n, *prev = NULL;
@@ -2250,6 +2443,8 @@ IOAS_EXPORT int ioas_space_check(struct ioas_space *s)
 					     s->allowed.v[i].last))
 				bad = 1;
 		if (!is_pow2_u64(s->iova_alignment))
+			bad = 1;
+		if (s->fidx && fidx_check(s))
 			bad = 1;
 	}
 	space_unlock(s);

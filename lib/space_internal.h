@@ -123,7 +123,19 @@ struct ioas_space {
 	struct itree resv;
 	struct ioas_range_list allowed;
 	uint64_t iova_alignment;
+
+	/*
+	 * native: the free-IOVA index (lib/iova.c) for automatic maps, in
+	 * pfns of fidx_granule bytes: every reservation reserved, every
+	 * mapping claimed. Derived data, built on demand: NULL when stale
+	 * (a reservation came or went, or an update ran out of memory).
+	 */
+	struct ioas_iova_domain *fidx;
+	uint64_t fidx_granule;
 };
+
+/* A reservation came or went: the native free-IOVA index is stale. */
+void space_fidx_drop_(struct ioas_space *s);
 
 /* msi.c, called by space.c with the lock held */
 struct msi_prep {

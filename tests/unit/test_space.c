@@ -6,6 +6,9 @@
  */
 #include <pthread.h>
 
+#include <ioas/msi.h>
+
+#include "ioas_private.h"
 #include "t_helpers.h"
 
 static const struct ioas_region x86_msi[] = { R(MSI, 0xfee00000, 0xfeefffff) };
@@ -1083,6 +1086,116 @@ static void test_space_is_thread_safe(void **state)
 	ioas_space_free(s);
 }
 
+/*
+ * native: automatic maps through the free-IOVA index must land exactly
+ * where the linear hole walk puts them. Two spaces get the same random
+ * operations (attach and detach of groups with regions, fixed and
+ * automatic maps of random sizes and user addresses, unmaps, allowed
+ * ranges, MSI windows, copies); one finds IOVAs through the index, the
+ * other walks its holes; every answer must be equal, and the invariant
+ * checker (which compares the index with the truth) runs after each step.
+ */
+static uint64_t xs(uint64_t *st)
+{
+	*st ^= *st << 13;
+	*st ^= *st >> 7;
+	*st ^= *st << 17;
+	return *st;
+}
+
+static int fidx_op(struct ioas_space *s, int off, uint64_t r1, uint64_t r2,
+		   uint64_t r3, uint64_t *out)
+{
+	static const struct ioas_region ga[] = {
+		R(SW_MSI, 0x8000000, 0x80fffff),
+		R(RESERVED, 0x40000000, 0x40003fff),
+	};
+	static const struct ioas_region gb[] = {
+		R(MSI, 0xfee00000, 0xfeefffff),
+		R(RESERVED, 0x3000, 0x5fff),
+	};
+	struct ioas_group_config a = t_group(1, 0, 0xffffffffffull, ga, 2);
+	struct ioas_group_config b = t_group(2, 0x1000, 0x7fffffffull, gb, 2);
+	struct ioas_map_req m = { .size = sizeof(m), .flags = RW };
+	struct ioas_msi_doorbell db;
+	int ret;
+
+	ioas_space_fidx_off_(off);
+	*out = 0;
+	switch (r1 % 16) {
+	case 0:
+		ret = ioas_space_attach(s, r2 & 1 ? &a : &b, NULL);
+		break;
+	case 1:
+		ret = ioas_space_detach(s, r2 & 1 ? 1 : 2, NULL);
+		break;
+	case 2: {
+		struct ioas_range al[2] = {
+			{ (r2 % 64) << 22, ((r2 % 64) << 22) + (r3 % 16 + 1) * 0x100000 - 1 },
+			{ 0x7000000000ull, 0x70ffffffffull },
+		};
+		ret = ioas_space_allow(s, al, (r3 >> 8) % 3, NULL);
+		break;
+	}
+	case 3:
+		ret = ioas_space_unmap(s, (r2 % 512) << 20, ((r3 % 64) + 1) << 20,
+				       out, NULL);
+		break;
+	case 4:
+		ret = ioas_msi_map(s, r2 & 1 ? 1 : 2, 0x08090040 + (r3 % 3) * 0x1000,
+				   &db, NULL);
+		*out = ret ? 0 : db.iova;
+		break;
+	case 5:
+		m.flags = FIX;
+		m.iova = (r2 % 4096) << 12;
+		m.length = ((r3 % 32) + 1) << 12;
+		ret = ioas_space_map(s, &m, NULL);
+		break;
+	case 6:
+		ret = ioas_space_copy(s, (r2 % 512) << 20, ((r3 % 8) + 1) << 12,
+				      RW, out, NULL);
+		break;
+	default:
+		/* automatic: sizes from a page to 16 MiB, user addresses
+		 * page-aligned with random low bits (alignment) or 0 */
+		m.length = r2 % 4 ? ((r2 >> 2) % 64 + 1) << 12 :
+				    ((r2 >> 2) % 16 + 1) << 20;
+		m.va = r3 % 3 ? (r3 >> 4) << 12 : 0;
+		ret = ioas_space_map(s, &m, NULL);
+		*out = m.iova;
+		break;
+	}
+	ioas_space_fidx_off_(0);
+	assert_int_equal(ioas_space_check(s), 0);
+	return ret;
+}
+
+static void test_native_index_matches_hole_walk(void **state)
+{
+	uint64_t st = 0x9e3779b97f4a7c15ull;
+	int round, i;
+
+	(void)state;
+	for (round = 0; round < 8; round++) {
+		struct ioas_space *x = t_space(IOAS_PROFILE_NATIVE, 0);
+		struct ioas_space *y = t_space(IOAS_PROFILE_NATIVE, 0);
+
+		for (i = 0; i < 600; i++) {
+			uint64_t r1 = xs(&st), r2 = xs(&st), r3 = xs(&st);
+			uint64_t ox, oy;
+			int rx = fidx_op(x, 0, r1, r2, r3, &ox);
+			int ry = fidx_op(y, 1, r1, r2, r3, &oy);
+
+			assert_int_equal(rx, ry);
+			assert_true(ox == oy);
+		}
+		assert_int_equal(t_nr_maps(x), t_nr_maps(y));
+		ioas_space_free(x);
+		ioas_space_free(y);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1133,6 +1246,7 @@ int main(void)
 		cmocka_unit_test(test_info_size_negotiation),
 		cmocka_unit_test(test_why_is_reset_each_call),
 		cmocka_unit_test(test_space_is_thread_safe),
+		cmocka_unit_test(test_native_index_matches_hole_walk),
 	};
 
 	return cmocka_run_group_tests_name("space", tests, NULL, NULL);
