@@ -28,6 +28,7 @@
 #include <ioas/ioas.h>
 
 #include "cmds.h"
+#include "hostsel.h"
 
 #define NCOLS 6
 #define LABEL_WIDTH 8 /* "reserved": column 0 of every group table */
@@ -570,45 +571,9 @@ static int print_json(const struct ioas_host *h)
 	return 0;
 }
 
-/* ---------------------------------------------------------------------- */
-
-static int report_load_error(int err, const char *root,
-			     const struct ioas_host_diag *d)
-{
-	const char *path = d->path[0] ? d->path : root;
-	const char *reason = d->diag.reason ? d->diag.reason :
-			     ioas_strerror(err);
-
-	fprintf(stderr, "ioas show: %s: ", path);
-	if (d->group != UINT32_MAX)
-		fprintf(stderr, "group %" PRIu32 ", ", d->group);
-	if (err == -EBADMSG && d->diag.line)
-		fprintf(stderr, "line %u, ", d->diag.line);
-	switch (err) {
-	case -ENOENT:
-		fprintf(stderr, "no such folder\n");
-		return 2;
-	case -ENOTDIR:
-		fprintf(stderr, "not a folder\n");
-		return 2;
-	case -EBADMSG:
-	case -EINVAL:
-		fprintf(stderr, "%s\n", reason);
-		return 2;
-	case -EACCES:
-		fprintf(stderr, "permission denied\n");
-		return 3;
-	default:
-		fprintf(stderr, "%s\n", reason);
-		return 3;
-	}
-}
-
 int cmd_show(int argc, char **argv)
 {
-	struct ioas_host_diag diag;
-	const char *root = NULL;
-	struct ioas_host *h;
+	struct hostsel hs = { 0 };
 	bool json = false;
 	int i, err;
 
@@ -626,9 +591,9 @@ int cmd_show(int argc, char **argv)
 					"ioas show: --sysfs needs a folder\n");
 				return 2;
 			}
-			root = argv[++i];
+			hs.root = argv[++i];
 		} else if (!strncmp(a, "--sysfs=", 8)) {
-			root = a + 8;
+			hs.root = a + 8;
 		} else {
 			fprintf(stderr, "ioas show: unknown argument '%s'\n",
 				a);
@@ -636,16 +601,13 @@ int cmd_show(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!root)
-		root = getenv("IOAS_SYSFS_ROOT");
-	if (!root || !root[0])
-		root = "/sys";
-
-	err = ioas_host_load(root, &h, &diag);
-	if (err)
-		return report_load_error(err, root, &diag);
-	err = json ? print_json(h) : print_text(h, root);
-	ioas_host_free(h);
+	err = hostsel_load("show", &hs);
+	if (err) {
+		hostsel_fini(&hs);
+		return err;
+	}
+	err = json ? print_json(hs.h) : print_text(hs.h, hs.root);
+	hostsel_fini(&hs);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "ioas show: error writing the output\n");
 		return 3;

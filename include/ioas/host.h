@@ -50,6 +50,7 @@
 
 #include <ioas/range.h>
 #include <ioas/region.h>
+#include <ioas/space.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -324,6 +325,36 @@ const struct ioas_host_group *ioas_host_group_peek(const struct ioas_host *h,
  */
 const struct ioas_host_group *ioas_host_group_find(const struct ioas_host *h,
 						   uint32_t id);
+
+/**
+ * ioas_host_space() - a space holding some of a host's groups together
+ * @h: snapshot
+ * @profile: IOAS_PROFILE_TYPE1 (one VFIO container), IOAS_PROFILE_IOMMUFD
+ *           (one IOAS) or IOAS_PROFILE_NATIVE
+ * @groups: group ids, attached in this order (duplicates are refused)
+ * @nr: how many; 0 gives a space with no group
+ * @flags: IOAS_SPACE_* flags of the space, e.g.
+ *         IOAS_SPACE_UNSAFE_INTERRUPTS to accept groups whose interrupts
+ *         are not isolated
+ * @out: receives the space; the caller frees it with ioas_space_free()
+ * @why: on failure, what refused (may be NULL); why->group is the group
+ *       whose attach failed, or that the host does not have
+ *
+ * Each group is attached with the regions, aperture, page sizes and
+ * interrupt isolation the snapshot has for it (struct ioas_host_group), so
+ * ioas_space_usable() of the result is what VFIO type1 (or iommufd)
+ * would report for a container (IOAS) holding those groups, and maps can
+ * be tried against it.
+ *
+ * Return: 0 on success; -EINVAL for a NULL @h or @out, @nr > 0 with NULL
+ * @groups, or an unknown @profile; -ENOENT if the host has no group of one
+ * of the ids; otherwise the attach's -errno (-EINVAL for a direct region
+ * or a duplicate, -EPERM for missing interrupt isolation, ...); -ENOMEM.
+ * *@out is untouched on failure.
+ */
+int ioas_host_space(const struct ioas_host *h, uint32_t profile,
+		    const uint32_t *groups, size_t nr, uint32_t flags,
+		    struct ioas_space **out, struct ioas_why *why);
 
 /**
  * ioas_host_nr_iommus() - number of IOMMU units under ROOT/class/iommu

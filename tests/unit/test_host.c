@@ -1785,6 +1785,88 @@ static void test_host_msi_irq_calls(void **state)
 	assert_int_equal(dfd, -1);
 }
 
+/* ioas_host_space(): several groups in one container, as VFIO has them. */
+static void test_host_space(void **state)
+{
+	char *intel = example("intel"), *rmrr = example("intel-rmrr"),
+	     *virtio = example("virtio");
+	struct ioas_host *h = t_load(intel), *hr = t_load(rmrr),
+			 *hv = t_load(virtio);
+	struct ioas_range_list l = IOAS_RANGE_LIST_INIT;
+	const uint32_t g15[] = { 1, 5 }, dup[] = { 1, 1 }, nope[] = { 1, 42 },
+		       one[] = { 1 }, two[] = { 2 }, four[] = { 4 };
+	struct ioas_space *s = NULL;
+	struct ioas_why why;
+
+	(void)state;
+	/* One group: what the snapshot computed for it */
+	assert_int_equal(ioas_host_space(h, IOAS_PROFILE_TYPE1, one, 1, 0, &s,
+					 &why), 0);
+	assert_int_equal(ioas_space_usable(s, &l, NULL), 0);
+	assert_int_equal(l.nr, 2);
+	assert_int_equal(l.v[0].last, 0xfedfffff);
+	ioas_range_list_fini(&l);
+	ioas_space_free(s);
+	/* Groups 1 and 5: group 5's floppy range [0, 16 MiB) is
+	 * direct-relaxable, which every profile lets the user map over */
+	s = NULL;
+	assert_int_equal(ioas_host_space(h, IOAS_PROFILE_TYPE1, g15, 2, 0, &s,
+					 NULL), 0);
+	assert_int_equal(ioas_space_usable(s, &l, NULL), 0);
+	assert_int_equal(l.v[0].start, 0);
+	ioas_range_list_fini(&l);
+	ioas_space_free(s);
+	s = NULL;
+	assert_int_equal(ioas_host_space(h, IOAS_PROFILE_NATIVE, g15, 2, 0, &s,
+					 NULL), 0);
+	assert_int_equal(ioas_space_usable(s, &l, NULL), 0);
+	assert_int_equal(l.v[0].start, 0);
+	assert_int_equal(l.v[0].last, 0xfedfffff);
+	ioas_range_list_fini(&l);
+	ioas_space_free(s);
+	/* No group: an empty space */
+	s = NULL;
+	assert_int_equal(ioas_host_space(h, IOAS_PROFILE_IOMMUFD, NULL, 0, 0,
+					 &s, NULL), 0);
+	ioas_space_free(s);
+
+	/* Errors name the group and leave *out alone */
+	s = (struct ioas_space *)&why;
+	assert_int_equal(ioas_host_space(h, IOAS_PROFILE_TYPE1, nope, 2, 0, &s,
+					 &why), -ENOENT);
+	assert_int_equal(why.group, 42);
+	assert_non_null(why.what);
+	assert_ptr_equal(s, &why);
+	assert_int_equal(ioas_host_space(h, IOAS_PROFILE_TYPE1, dup, 2, 0, &s,
+					 &why), -EINVAL);
+	assert_int_equal(why.group, 1);
+	assert_int_equal(ioas_host_space(NULL, 1, one, 1, 0, &s, NULL), -EINVAL);
+	assert_int_equal(ioas_host_space(h, 1, one, 1, 0, NULL, NULL), -EINVAL);
+	assert_int_equal(ioas_host_space(h, 1, NULL, 1, 0, &s, NULL), -EINVAL);
+	assert_int_equal(ioas_host_space(h, 77, one, 1, 0, &s, NULL), -EINVAL);
+	/* The RMRR group cannot be assigned (the capture's EINVAL) */
+	assert_int_equal(ioas_host_space(hr, IOAS_PROFILE_TYPE1, one, 1, 0, &s,
+					 &why), -EINVAL);
+	assert_int_equal(why.group, 1);
+	assert_int_equal(ioas_host_space(hr, IOAS_PROFILE_TYPE1, four, 1, 0,
+					 &s, &why), 0);
+	ioas_space_free(s);
+	/* virtio-iommu remaps no interrupt: EPERM unless allowed */
+	assert_int_equal(ioas_host_space(hv, IOAS_PROFILE_TYPE1, two, 1, 0, &s,
+					 &why), -EPERM);
+	assert_int_equal(why.group, 2);
+	assert_int_equal(ioas_host_space(hv, IOAS_PROFILE_TYPE1, two, 1,
+					 IOAS_SPACE_UNSAFE_INTERRUPTS, &s, &why),
+			 0);
+	ioas_space_free(s);
+	ioas_host_free(h);
+	ioas_host_free(hr);
+	ioas_host_free(hv);
+	free(intel);
+	free(rmrr);
+	free(virtio);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1822,6 +1904,7 @@ int main(void)
 		cmocka_unit_test(test_host_kernel_dev_state),
 		cmocka_unit_test(test_host_kernel_eacces),
 		cmocka_unit_test(test_host_pci_msi_parse),
+		cmocka_unit_test(test_host_space),
 		cmocka_unit_test(test_host_msi_address),
 		cmocka_unit_test(test_host_msi_irq_calls),
 	};
