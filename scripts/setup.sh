@@ -5,7 +5,8 @@
 set -eu
 
 PKGS="make gcc g++ libc6-dev pkg-config python3 meson ninja-build
-      libcmocka-dev libjansson-dev libfdt-dev scdoc valgrind clang"
+      libcmocka-dev libjansson-dev libfdt-dev scdoc valgrind clang
+      libpci-dev pci.ids"
 # The kernel differential suite (tests/kernel/README.md): QEMU, the guest's
 # userland, the iommufd kernel build, the arm64 cross compiler.
 PKGS="$PKGS qemu-system-x86 qemu-system-arm busybox-static cpio xz-utils

@@ -29,6 +29,8 @@
 
 #include "cmds.h"
 #include "hostsel.h"
+#include "live.h"
+#include "pcinames.h"
 
 #define NCOLS 6
 #define LABEL_WIDTH 8 /* "reserved": column 0 of every group table */
@@ -47,17 +49,26 @@ struct table {
 static void show_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ioas show [--sysfs DIR] [--json]\n"
+		"usage: ioas show [--sysfs DIR|FILE] [--groups LIST] [--live|--no-live]\n"
+		"                 [--json]\n"
 		"\n"
-		"Show the IOMMU groups of this host: their devices, reserved regions\n"
-		"(typed, with a guessed origin), and the usable IOVA ranges VFIO type1\n"
-		"would report for each group on its own, with the aperture and page\n"
-		"sizes behind them.\n"
+		"Show the IOMMU groups of this host: their devices (with pci.ids names),\n"
+		"reserved regions (typed, with an origin), and the usable IOVA ranges\n"
+		"VFIO type1 would report for each group on its own, with the aperture and\n"
+		"page sizes behind them.\n"
 		"\n"
 		"options:\n"
 		"  --sysfs DIR  read this sysfs tree instead of /sys (default: the\n"
 		"               IOAS_SYSFS_ROOT environment variable, else /sys); DIR may\n"
-		"               also be an iommu_groups folder itself\n"
+		"               also be an iommu_groups folder itself, or a file written\n"
+		"               by 'ioas capture'\n"
+		"  --groups L   only these groups (e.g. 1,5); with several, also what a\n"
+		"               VFIO container and an iommufd IOAS holding them all report\n"
+		"  --live       also ask the running kernel (VFIO_IOMMU_GET_INFO,\n"
+		"               IOMMU_IOAS_IOVA_RANGES) for groups bound to a VFIO driver\n"
+		"               and flag differences; the default when reading /sys (needs\n"
+		"               root and /dev/vfio or /dev/iommu)\n"
+		"  --no-live    never ask the running kernel\n"
 		"  --json       print JSON: {\"groups\":[{\"id\",\"type\",\"devices\",\n"
 		"               \"reserved\",\"usable\",...}]}\n"
 		"  --help       print this help\n"
@@ -222,7 +233,8 @@ static void table_print(const struct table *t, const char *indent,
 	for (i = 0; i < t->nr; i++) {
 		const struct row *r = &t->rows[i];
 
-		for (last = NCOLS - 1; last > 0 && !r->cell[last]; last--)
+		for (last = NCOLS - 1;
+		     last > 0 && (!r->cell[last] || !*r->cell[last]); last--)
 			;
 		fputs(indent, stdout);
 		for (c = 0; c <= last; c++) {
@@ -263,6 +275,33 @@ static char *dev_id(const struct ioas_host_device *d)
 	return xasprintf("%04x:%04x", d->vendor, d->device);
 }
 
+/* pci.ids names for this run (NULL: numbers only) */
+static struct pcinames *names;
+
+/* This run's selection and whether to ask the running kernel. */
+static struct {
+	const struct hostsel *hs;
+	bool live;
+	const char *sysfs; /* for the live iommufd query */
+	const char *dev;
+} opt;
+
+/* "Vendor Device (Class)" from pci.ids, or "" when it knows none. */
+static char *dev_names(const struct ioas_host_device *d)
+{
+	char v[128], dv[256], c[128];
+	const char *vn, *dn, *cn;
+
+	if (!(d->flags & IOAS_HOST_DEV_PCI))
+		return xasprintf("%s", "");
+	vn = pcinames_vendor(names, d->vendor, v, sizeof(v));
+	dn = pcinames_device(names, d->vendor, d->device, dv, sizeof(dv));
+	cn = pcinames_class(names, d->class_code, c, sizeof(c));
+	return xasprintf("%s%s%s%s%s%s", vn ? vn : "", vn && dn ? " " : "",
+			 dn ? dn : "", (vn || dn) && cn ? " (" : "",
+			 cn ? cn : "", (vn || dn) && cn ? ")" : "");
+}
+
 static char *dev_class(const struct ioas_host_device *d)
 {
 	if (!(d->flags & IOAS_HOST_DEV_PCI))
@@ -290,9 +329,10 @@ static int print_group_text(const struct ioas_host_group *g)
 	for (i = 0; i < g->nr_devices; i++) {
 		const struct ioas_host_device *d = &g->devices[i];
 
-		table_add(&devs, 5, xasprintf("%s", i ? "" : "devices"),
+		table_add(&devs, 6, xasprintf("%s", i ? "" : "devices"),
 			  xasprintf("%s", d->name), dev_id(d), dev_class(d),
-			  xasprintf("driver %s", d->driver ? d->driver : "-"));
+			  xasprintf("driver %s", d->driver ? d->driver : "-"),
+			  dev_names(d));
 	}
 	for (i = 0; i < g->nr_regions; i++) {
 		const struct ioas_region *r = &g->regions[i];
@@ -371,6 +411,202 @@ static const char *no_groups_note(const struct ioas_host *h)
 	return "the IOMMU is disabled or absent (Intel: enable VT-d in the firmware and boot with intel_iommu=on; AMD: enable the IOMMU in the firmware; in a VM: add a vIOMMU, e.g. QEMU -device intel-iommu or virtio-iommu-pci), or no device sits behind it";
 }
 
+/* ---------------------------------------------------------------------- */
+/* Groups together, and the running kernel's answer */
+
+/* What @profile would report for @ids in one container (IOAS). */
+static int together(const struct ioas_host *h, uint32_t profile,
+		    const uint32_t *ids, size_t nr, struct ioas_range_list *out,
+		    struct ioas_why *why)
+{
+	struct ioas_space *s = NULL;
+	int err;
+
+	err = ioas_host_space(h, profile, ids, nr,
+			      IOAS_SPACE_UNSAFE_INTERRUPTS, &s, why);
+	if (!err)
+		err = ioas_space_usable(s, out, NULL);
+	ioas_space_free(s);
+	return err;
+}
+
+static const char *errname(int err)
+{
+	const char *n = ioas_errno_name(err);
+
+	return n ? n : "error";
+}
+
+static void print_list(const struct ioas_range_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		printf("%s0x%" PRIx64 "-0x%" PRIx64, i ? ", " : "",
+		       l->v[i].start, l->v[i].last);
+	if (!l->nr)
+		printf("nothing");
+}
+
+/*
+ * Whether the live answer agrees with the computed one: the same ranges,
+ * or the same refusal. A refusal for a reason of this machine's setup
+ * (the group in use, not root, unsafe interrupts not allowed) is neither.
+ */
+enum { LIVE_AGREES, LIVE_DIFFERS, LIVE_UNASKED };
+
+static int live_verdict(const struct live_answer *a, int cerr,
+			const struct ioas_range_list *computed)
+{
+	if (a->err)
+		return a->err == cerr ? LIVE_AGREES :
+		       a->err == -EBUSY || a->err == -EACCES ||
+				       a->err == -EPERM ?
+					     LIVE_UNASKED :
+					     LIVE_DIFFERS;
+	if (cerr)
+		return LIVE_DIFFERS;
+	return ioas_range_list_equal(&a->usable, computed) ? LIVE_AGREES :
+							      LIVE_DIFFERS;
+}
+
+/* One "kernel" line: the live answer against the computed one. */
+static void print_live_line(const char *label, const char *what,
+			    const struct live_answer *a, int cerr,
+			    const struct ioas_range_list *computed)
+{
+	int v = live_verdict(a, cerr, computed);
+
+	printf("  %-*s  %s: ", LABEL_WIDTH, label, what);
+	if (a->err && v == LIVE_AGREES) {
+		printf("the running kernel agrees: %s fails with %s\n",
+		       a->step, errname(a->err));
+	} else if (a->err && v == LIVE_UNASKED) {
+		printf("cannot ask: %s failed with %s (%s)%s\n", a->step,
+		       errname(a->err), ioas_strerror(a->err),
+		       a->err == -EBUSY  ? ": the group is in use" :
+		       a->err == -EACCES ? ": run as root" :
+					   ": interrupts are not isolated and unsafe interrupts are not allowed");
+	} else if (a->err) {
+		printf("DIFFERS: the running kernel's %s fails with %s, ioas computed ",
+		       a->step, errname(a->err));
+		if (cerr)
+			printf("%s\n", errname(cerr));
+		else {
+			print_list(computed);
+			putchar('\n');
+		}
+	} else if (v == LIVE_AGREES) {
+		printf("the running kernel agrees (");
+		print_list(&a->usable);
+		printf(")\n");
+	} else {
+		printf("DIFFERS: the running kernel reports ");
+		print_list(&a->usable);
+		printf(", ioas computed ");
+		if (cerr)
+			printf("%s", errname(cerr));
+		else
+			print_list(computed);
+		putchar('\n');
+	}
+}
+
+/* The kernel lines for @ids (a group alone, or the --groups set). */
+static int print_live(const struct ioas_host *h, const uint32_t *ids,
+		      size_t nr)
+{
+	static const struct {
+		uint32_t profile;
+		const char *name;
+	} p[] = { { IOAS_PROFILE_TYPE1, "type1 (VFIO_IOMMU_GET_INFO)" },
+		  { IOAS_PROFILE_IOMMUFD, "iommufd (IOMMU_IOAS_IOVA_RANGES)" } };
+	bool first = true;
+	size_t k;
+
+	for (k = 0; opt.live && k < 2; k++) {
+		struct ioas_range_list c = IOAS_RANGE_LIST_INIT;
+		struct live_answer a;
+		int cerr;
+
+		if (p[k].profile == IOAS_PROFILE_TYPE1)
+			live_type1(opt.dev, ids, nr, &a);
+		else
+			live_iommufd(opt.sysfs, opt.dev, h, ids, nr, &a);
+		if (a.asked) {
+			cerr = together(h, p[k].profile, ids, nr, &c, NULL);
+			if (cerr == -ENOMEM) {
+				live_answer_fini(&a);
+				return cerr;
+			}
+			print_live_line(first ? "kernel" : "", p[k].name, &a,
+					cerr, &c);
+			first = false;
+		}
+		ioas_range_list_fini(&c);
+		live_answer_fini(&a);
+	}
+	return 0;
+}
+
+/* --groups with more than one group: the container they would share. */
+static int print_together_text(const struct ioas_host *h)
+{
+	const struct hostsel *hs = opt.hs;
+	size_t i, k;
+
+	printf("\ngroups ");
+	for (i = 0; i < hs->nr_groups; i++)
+		printf("%s%" PRIu32, i ? "," : "", hs->groups[i]);
+	printf(" together (one VFIO container, one iommufd IOAS)\n");
+	for (k = 0; k < 2; k++) {
+		uint32_t profile = k ? IOAS_PROFILE_IOMMUFD : IOAS_PROFILE_TYPE1;
+		struct ioas_range_list l = IOAS_RANGE_LIST_INIT;
+		struct ioas_why why = { 0 };
+		struct table t = { 0 };
+		int err = together(h, profile, hs->groups, hs->nr_groups, &l,
+				   &why);
+
+		if (err == -ENOMEM)
+			return err;
+		if (err) {
+			printf("  %-*s  cannot hold them: group %" PRIu32
+			       ": %s (%s)\n",
+			       LABEL_WIDTH, ioas_profile_name(profile),
+			       why.group,
+			       why.what ? why.what : ioas_strerror(err),
+			       errname(err));
+			continue;
+		}
+		for (i = 0; i < l.nr; i++)
+			table_add(&t, 3,
+				  xasprintf("%s", i ? "" :
+					    ioas_profile_name(profile)),
+				  fmt_range(&l.v[i]), fmt_size(&l.v[i]));
+		if (!l.nr)
+			printf("  %-*s  no usable IOVA\n", LABEL_WIDTH,
+			       ioas_profile_name(profile));
+		err = t.oom ? -ENOMEM : 0;
+		if (!err)
+			table_print(&t, "  ", 1u << 2);
+		table_fini(&t);
+		ioas_range_list_fini(&l);
+		if (err)
+			return err;
+	}
+	return print_live(h, hs->groups, hs->nr_groups);
+}
+
+static bool selected(uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < opt.hs->nr_groups; i++)
+		if (opt.hs->groups[i] == id)
+			return true;
+	return false;
+}
+
 static int print_text(const struct ioas_host *h, const char *root)
 {
 	size_t i, n = ioas_host_nr_groups(h);
@@ -400,11 +636,19 @@ static int print_text(const struct ioas_host *h, const char *root)
 	if (sw)
 		printf("sysfs prints both MSI kinds as \"msi\": the 0x8000000-0x80fffff window is shown as sw-msi.\n");
 	for (i = 0; i < n; i++) {
+		const struct ioas_host_group *g = ioas_host_group_peek(h, i);
+
+		if (opt.hs->nr_groups && !selected(g->id))
+			continue;
 		putchar('\n');
-		err = print_group_text(ioas_host_group_peek(h, i));
+		err = print_group_text(g);
+		if (!err)
+			err = print_live(h, &g->id, 1);
 		if (err)
 			return err;
 	}
+	if (opt.hs->nr_groups > 1)
+		return print_together_text(h);
 	return 0;
 }
 
@@ -466,6 +710,21 @@ static json_t *json_group(const struct ioas_host_group *g)
 		}
 		bad |= json_object_set_new(di, "driver",
 					   jstr_or_null(d->driver));
+		if (d->flags & IOAS_HOST_DEV_PCI) {
+			char v[128], dv[256], c[128];
+
+			bad |= json_object_set_new(di, "vendor_name",
+				jstr_or_null(pcinames_vendor(names, d->vendor,
+							     v, sizeof(v))));
+			bad |= json_object_set_new(di, "device_name",
+				jstr_or_null(pcinames_device(names, d->vendor,
+							     d->device, dv,
+							     sizeof(dv))));
+			bad |= json_object_set_new(di, "class_name",
+				jstr_or_null(pcinames_class(names,
+							    d->class_code, c,
+							    sizeof(c))));
+		}
 		bad |= json_array_append_new(info, di);
 	}
 	for (i = 0; !bad && i < g->nr_regions; i++) {
@@ -530,6 +789,121 @@ static json_t *json_group(const struct ioas_host_group *g)
 	return o;
 }
 
+static json_t *jlist(const struct ioas_range_list *l)
+{
+	json_t *a = json_array();
+	size_t i;
+	int bad = !a;
+
+	for (i = 0; !bad && i < l->nr; i++)
+		bad |= json_array_append_new(a, jrange(&l->v[i]));
+	if (bad) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* {"type1":{...},"iommufd":{...}} of the live answers, or NULL (none). */
+static int json_live(const struct ioas_host *h, const uint32_t *ids,
+		     size_t nr, json_t **out)
+{
+	json_t *o = json_object();
+	size_t k;
+	int bad = !o, asked = 0;
+
+	for (k = 0; !bad && opt.live && k < 2; k++) {
+		uint32_t profile = k ? IOAS_PROFILE_IOMMUFD : IOAS_PROFILE_TYPE1;
+		struct ioas_range_list c = IOAS_RANGE_LIST_INIT;
+		struct live_answer a;
+		json_t *po;
+		int cerr;
+
+		if (k)
+			live_iommufd(opt.sysfs, opt.dev, h, ids, nr, &a);
+		else
+			live_type1(opt.dev, ids, nr, &a);
+		if (a.asked) {
+			asked = 1;
+			po = json_object();
+			bad |= !po;
+			cerr = together(h, profile, ids, nr, &c, NULL);
+			bad |= cerr == -ENOMEM;
+			if (!bad && a.err) {
+				bad |= json_object_set_new(po, "error",
+					json_string(errname(a.err)));
+				bad |= json_object_set_new(po, "step",
+					json_string(a.step));
+			} else if (!bad) {
+				bad |= json_object_set_new(po, "usable",
+							   jlist(&a.usable));
+			}
+			if (!bad) {
+				int v = live_verdict(&a, cerr, &c);
+
+				bad |= json_object_set_new(po, "agrees",
+					v == LIVE_UNASKED ? json_null() :
+					json_boolean(v == LIVE_AGREES));
+			}
+			bad |= json_object_set_new(o,
+				ioas_profile_name(profile), po);
+		}
+		ioas_range_list_fini(&c);
+		live_answer_fini(&a);
+	}
+	if (bad || !asked) {
+		json_decref(o);
+		*out = NULL;
+		return bad ? -ENOMEM : 0;
+	}
+	*out = o;
+	return 0;
+}
+
+/* "together": the --groups set in one container. */
+static json_t *json_together(const struct ioas_host *h)
+{
+	const struct hostsel *hs = opt.hs;
+	json_t *o = json_object(), *ids = json_array(), *live = NULL;
+	size_t i, k;
+	int bad = !o || !ids;
+
+	for (i = 0; !bad && i < hs->nr_groups; i++)
+		bad |= json_array_append_new(ids,
+					     json_integer(hs->groups[i]));
+	bad |= json_object_set_new(o, "groups", ids);
+	for (k = 0; !bad && k < 2; k++) {
+		uint32_t profile = k ? IOAS_PROFILE_IOMMUFD : IOAS_PROFILE_TYPE1;
+		struct ioas_range_list l = IOAS_RANGE_LIST_INIT;
+		struct ioas_why why = { 0 };
+		json_t *po = json_object();
+		int err = together(h, profile, hs->groups, hs->nr_groups, &l,
+				   &why);
+
+		bad |= !po || err == -ENOMEM;
+		if (!bad && err) {
+			bad |= json_object_set_new(po, "error",
+						   json_string(errname(err)));
+			bad |= json_object_set_new(po, "group",
+						   json_integer(why.group));
+			bad |= json_object_set_new(po, "why", json_string(
+				why.what ? why.what : ioas_strerror(err)));
+		} else if (!bad) {
+			bad |= json_object_set_new(po, "usable", jlist(&l));
+		}
+		bad |= json_object_set_new(o, ioas_profile_name(profile), po);
+		ioas_range_list_fini(&l);
+	}
+	if (!bad)
+		bad |= json_live(h, hs->groups, hs->nr_groups, &live) ||
+		       (live && json_object_set_new(o, "kernel", live));
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 static int print_json(const struct ioas_host *h)
 {
 	json_t *root = json_object(), *groups = json_array();
@@ -538,9 +912,17 @@ static int print_json(const struct ioas_host *h)
 	int bad = !root || !groups || !iommus;
 	char *s;
 
-	for (i = 0; !bad && i < n; i++)
-		bad |= json_array_append_new(groups,
-			json_group(ioas_host_group_peek(h, i)));
+	for (i = 0; !bad && i < n; i++) {
+		const struct ioas_host_group *g = ioas_host_group_peek(h, i);
+		json_t *go, *live = NULL;
+
+		if (opt.hs->nr_groups && !selected(g->id))
+			continue;
+		go = json_group(g);
+		bad |= !go || json_live(h, &g->id, 1, &live) ||
+		       (live && json_object_set_new(go, "kernel", live));
+		bad |= json_array_append_new(groups, go);
+	}
 	for (i = 0; !bad && i < ioas_host_nr_iommus(h); i++) {
 		const struct ioas_host_iommu *u = ioas_host_iommu_peek(h, i);
 		json_t *uo = json_object();
@@ -562,6 +944,11 @@ static int print_json(const struct ioas_host *h)
 	if (!n)
 		bad |= json_object_set_new(root, "note",
 					   json_string(no_groups_note(h)));
+	if (!bad && opt.hs->nr_groups > 1) {
+		json_t *t = json_together(h);
+
+		bad |= !t || json_object_set_new(root, "together", t);
+	}
 	s = bad ? NULL : json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	if (!s)
@@ -575,7 +962,8 @@ int cmd_show(int argc, char **argv)
 {
 	struct hostsel hs = { 0 };
 	bool json = false;
-	int i, err;
+	int i, err, live = -1;
+	const char *dev;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -594,6 +982,16 @@ int cmd_show(int argc, char **argv)
 			hs.root = argv[++i];
 		} else if (!strncmp(a, "--sysfs=", 8)) {
 			hs.root = a + 8;
+		} else if (!strcmp(a, "--groups") || !strncmp(a, "--groups=", 9)) {
+			const char *v = a[8] == '=' ? a + 9 :
+					i + 1 < argc ? argv[++i] : NULL;
+
+			if (hostsel_parse_groups("show", v, &hs))
+				return 2;
+		} else if (!strcmp(a, "--live")) {
+			live = 1;
+		} else if (!strcmp(a, "--no-live")) {
+			live = 0;
 		} else {
 			fprintf(stderr, "ioas show: unknown argument '%s'\n",
 				a);
@@ -606,7 +1004,18 @@ int cmd_show(int argc, char **argv)
 		hostsel_fini(&hs);
 		return err;
 	}
+	/* The running kernel is asked about the running host only, unless
+	 * --live says otherwise (IOAS_DEV_ROOT then names /dev). */
+	dev = getenv("IOAS_DEV_ROOT");
+	opt.hs = &hs;
+	opt.sysfs = hostsel_root(&hs);
+	opt.dev = dev && *dev ? dev : "/dev";
+	opt.live = live == 1 || (live == -1 && !hs.tmp &&
+				 !strcmp(hostsel_root(&hs), "/sys"));
+	names = pcinames_open();
 	err = json ? print_json(hs.h) : print_text(hs.h, hs.root);
+	pcinames_close(names);
+	names = NULL;
 	hostsel_fini(&hs);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "ioas show: error writing the output\n");

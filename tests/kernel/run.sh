@@ -72,10 +72,15 @@ NO_X86=$(qemu_ok qemu-system-x86_64 qemu-system-x86)
 NO_ARM=$(qemu_ok qemu-system-aarch64 qemu-system-arm)
 
 # --- 2. the guest's ioas, linked statically from BUILDDIR's objects -------
+# Debian has no static libpci: the guest's ioas gets pcinames.c compiled
+# without it (numeric PCI ids only), linked ahead of the tool library so
+# that the archive's libpci-using copy is never pulled in.
 static_ioas() { # CC OUT BUILDDIR
-	"$1" -static -o "$2" "$3/tool/ioas.p/ioas.c.o" -Wl,--start-group \
-		"$3/tool/libioastool.a" "$3/lib/libioas.a" -ljansson -pthread \
-		-Wl,--end-group
+	"$1" -c -O2 -std=c11 -D_GNU_SOURCE -o "$W/pcinames-nolib.o" \
+		"$HERE/../../tool/pcinames.c" || return 1
+	"$1" -static -o "$2" "$3/tool/ioas.p/ioas.c.o" "$W/pcinames-nolib.o" \
+		-Wl,--start-group "$3/tool/libioastool.a" "$3/lib/libioas.a" \
+		-ljansson -pthread -Wl,--end-group
 }
 IOAS_X86="$W/ioas-x86_64"
 if ! static_ioas cc "$IOAS_X86" "$BUILD" 2>"$W/link.err"; then
