@@ -158,6 +158,30 @@ else
 		fi
 	done
 fi
+# ioas show against the live kernel: every bound group alone and all of
+# them together, type1 (and iommufd where /dev/iommu exists); each
+# "kernel" line is one op that must agree.
+if [ -n "$DEVS" ]; then
+	u=N; [ "$UNSAFE" = 1 ] && u=Y
+	[ -w $T1/allow_unsafe_interrupts ] && echo $u > $T1/allow_unsafe_interrupts
+	[ -w $FD/allow_unsafe_interrupts ] && echo $u > $FD/allow_unsafe_interrupts
+	GIDS=$(for b in $(echo $DEVS | tr , ' '); do
+		basename $(readlink /sys/bus/pci/devices/$b/iommu_group); done |
+		sort -un | tr '\n' , | sed 's/,$//')
+	/ioas show --live --groups $GIDS >/tmp/show.out 2>&1
+	src=$?
+	sa=$(grep -c 'running kernel agrees' /tmp/show.out)
+	sd=$(grep -c 'DIFFERS' /tmp/show.out)
+	sn=$(grep -c 'cannot ask' /tmp/show.out)
+	echo "KDIFF-SHOW groups=$GIDS rc=$src agree=$sa differ=$sd unasked=$sn"
+	if [ $src != 0 ] || [ $sd != 0 ] || [ $sn != 0 ] || [ $sa = 0 ] || [ "$VERBOSE" = 1 ]; then
+		sed 's/^/KDIFF-SHOWOUT /' /tmp/show.out
+	fi
+	ops=$((ops + sa + sd + sn)); agree=$((agree + sa)); dis=$((dis + sd + sn))
+	# nothing asked, or show failed: one disagreement
+	if [ $src != 0 ] || [ $sa = 0 ]; then ops=$((ops + 1)); dis=$((dis + 1)); fi
+fi
+
 echo "KDIFF-TIME t=$(cut -d' ' -f1 /proc/uptime)"
 echo "kernel-diff config=$CONFIG kernel=$(uname -r) scenarios=$scen ops=$ops agree=$agree disagree=$dis"
 echo "KDIFF-END error=$bad"
