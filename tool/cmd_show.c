@@ -28,23 +28,12 @@
 #include <ioas/ioas.h>
 
 #include "cmds.h"
+#include "fmt.h"
 #include "hostsel.h"
 #include "live.h"
 #include "pcinames.h"
 
-#define NCOLS 6
-#define LABEL_WIDTH 8 /* "reserved": column 0 of every group table */
-
-struct row {
-	char *cell[NCOLS];
-};
-
-struct table {
-	struct row *rows;
-	size_t nr;
-	size_t cap;
-	bool oom;
-};
+#define LABEL_WIDTH FMT_LABEL_WIDTH /* "reserved": column 0 of every table */
 
 static void show_usage(FILE *f)
 {
@@ -79,56 +68,6 @@ static void show_usage(FILE *f)
 
 /* ---------------------------------------------------------------------- */
 /* Formatting helpers */
-
-__attribute__((format(printf, 1, 2)))
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	return n < 0 ? NULL : s;
-}
-
-static char *fmt_range(const struct ioas_range *r)
-{
-	return xasprintf("0x%" PRIx64 "-0x%" PRIx64, r->start, r->last);
-}
-
-/*
- * A size in binary units: a whole number of the largest unit that gives
- * one below 10240 ("4078 MiB"), else two decimals of the largest unit,
- * truncated so that a range just short of 16 EiB never reads "16.00 EiB".
- */
-static char *fmt_size(const struct ioas_range *r)
-{
-	static const char *const units[] = {
-		"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"
-	};
-	unsigned int u = 0, e;
-	uint64_t size, cents;
-
-	if (r->start == 0 && r->last == UINT64_MAX)
-		return xasprintf("%s", "16 EiB");
-	size = r->last - r->start + 1;
-	while (u + 1 < sizeof(units) / sizeof(units[0]) &&
-	       size >> (10 * (u + 1)))
-		u++;
-	for (e = u + 1; e-- > 0;) {
-		uint64_t mask = (UINT64_C(1) << (10 * e)) - 1;
-
-		if (!(size & mask) && (size >> (10 * e)) < 10240)
-			return xasprintf("%" PRIu64 " %s", size >> (10 * e),
-					 units[e]);
-	}
-	cents = (uint64_t)((double)size * 100.0 /
-			   (double)(UINT64_C(1) << (10 * u)));
-	return xasprintf("%" PRIu64 ".%02u %s", cents / 100,
-			 (unsigned int)(cents % 100), units[u]);
-}
 
 static const char *pg_name(unsigned int bit, char *buf, size_t n)
 {
@@ -166,114 +105,8 @@ static char *fmt_pgsizes(uint64_t pg)
 	return xasprintf("%s", buf);
 }
 
-static unsigned int aperture_bits(const struct ioas_range *r)
-{
-	if (r->start != 0)
-		return 0;
-	if (r->last == UINT64_MAX)
-		return 64;
-	if (r->last & (r->last + 1))
-		return 0;
-	return (unsigned int)__builtin_ctzll(r->last + 1);
-}
-
-/* ---------------------------------------------------------------------- */
-/* A tiny aligned table: every column padded to its widest cell, except
- * the last non-empty one of each row; columns listed in @right are
- * right-aligned. */
-
-static void table_add(struct table *t, int n, ...)
-{
-	struct row *r;
-	va_list ap;
-	int i;
-
-	if (t->oom)
-		goto drop;
-	if (t->nr == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		struct row *v = realloc(t->rows, cap * sizeof(*v));
-
-		if (!v) {
-			t->oom = true;
-			goto drop;
-		}
-		t->rows = v;
-		t->cap = cap;
-	}
-	r = &t->rows[t->nr++];
-	memset(r, 0, sizeof(*r));
-	va_start(ap, n);
-	for (i = 0; i < n && i < NCOLS; i++) {
-		r->cell[i] = va_arg(ap, char *);
-		if (!r->cell[i])
-			t->oom = true;
-	}
-	va_end(ap);
-	return;
-drop:
-	va_start(ap, n);
-	for (i = 0; i < n; i++)
-		free(va_arg(ap, char *));
-	va_end(ap);
-}
-
-static void table_print(const struct table *t, const char *indent,
-			unsigned int right)
-{
-	size_t w[NCOLS] = { LABEL_WIDTH };
-	size_t i;
-	int c, last;
-
-	for (i = 0; i < t->nr; i++)
-		for (c = 0; c < NCOLS; c++)
-			if (t->rows[i].cell[c] &&
-			    strlen(t->rows[i].cell[c]) > w[c])
-				w[c] = strlen(t->rows[i].cell[c]);
-	for (i = 0; i < t->nr; i++) {
-		const struct row *r = &t->rows[i];
-
-		for (last = NCOLS - 1;
-		     last > 0 && (!r->cell[last] || !*r->cell[last]); last--)
-			;
-		fputs(indent, stdout);
-		for (c = 0; c <= last; c++) {
-			const char *s = r->cell[c] ? r->cell[c] : "";
-
-			if (c)
-				fputs("  ", stdout);
-			if (right & (1u << c))
-				printf("%*s", (int)w[c], s);
-			else if (c == last)
-				fputs(s, stdout);
-			else
-				printf("%-*s", (int)w[c], s);
-		}
-		putchar('\n');
-	}
-}
-
-static void table_fini(struct table *t)
-{
-	size_t i;
-	int c;
-
-	for (i = 0; i < t->nr; i++)
-		for (c = 0; c < NCOLS; c++)
-			free(t->rows[i].cell[c]);
-	free(t->rows);
-	memset(t, 0, sizeof(*t));
-}
-
 /* ---------------------------------------------------------------------- */
 /* Text output */
-
-static char *dev_id(const struct ioas_host_device *d)
-{
-	if (!(d->flags & IOAS_HOST_DEV_PCI))
-		return xasprintf("%s", "-");
-	return xasprintf("%04x:%04x", d->vendor, d->device);
-}
 
 /* pci.ids names for this run (NULL: numbers only) */
 static struct pcinames *names;
@@ -316,21 +149,13 @@ static int print_group_text(const struct ioas_host_group *g)
 	size_t i;
 	int oom;
 
-	printf("group %" PRIu32 "  type %s  %zu device%s", g->id,
-	       g->type[0] ? g->type : "?", g->nr_devices,
-	       g->nr_devices == 1 ? "" : "s");
-	if (g->iommu)
-		printf("  behind %s (%s)", g->iommu->name,
-		       ioas_host_iommu_kind_describe(g->iommu->kind));
-	if (g->flags & IOAS_HOST_GROUP_NOT_ASSIGNABLE)
-		printf("  NOT ASSIGNABLE");
-	putchar('\n');
+	fmt_group_header(g);
 
 	for (i = 0; i < g->nr_devices; i++) {
 		const struct ioas_host_device *d = &g->devices[i];
 
 		table_add(&devs, 6, xasprintf("%s", i ? "" : "devices"),
-			  xasprintf("%s", d->name), dev_id(d), dev_class(d),
+			  xasprintf("%s", d->name), fmt_dev_id(d), dev_class(d),
 			  xasprintf("driver %s", d->driver ? d->driver : "-"),
 			  dev_names(d));
 	}

@@ -12,6 +12,7 @@
 
 int cmd_sim(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 

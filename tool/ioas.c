@@ -18,6 +18,7 @@ static const struct {
 	const char *help;
 } cmds[] = {
 	{ "show", cmd_show, "groups, devices, reserved regions and usable IOVA of this host" },
+	{ "explain", cmd_explain, "what covers an IOVA range and whether a map there would succeed" },
 	{ "sim", cmd_sim, "run a scenario file against the engine" },
 	{ "decode", cmd_decode, "validate and print a VFIO, iommufd or virtio-iommu blob" },
 	{ "gen", cmd_gen, "write scenarios for the kernel differential test" },

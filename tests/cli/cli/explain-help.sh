@@ -1,0 +1,2 @@
+# --help prints the usage on stdout.
+"$IOAS" explain --help

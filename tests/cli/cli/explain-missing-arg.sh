@@ -1,0 +1,2 @@
+# No range at all.
+"$IOAS" explain --sysfs "$IOAS_SRCDIR/examples/hosts/intel"

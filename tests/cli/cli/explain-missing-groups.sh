@@ -1,0 +1,2 @@
+# --groups without its list.
+"$IOAS" explain 0x1000 --groups

@@ -1,0 +1,2 @@
+# An unknown option.
+"$IOAS" explain 0x1000 --bogus
