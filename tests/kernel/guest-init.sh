@@ -182,6 +182,54 @@ if [ -n "$DEVS" ]; then
 	if [ $src != 0 ] || [ $sa = 0 ]; then ops=$((ops + 1)); dis=$((dis + 1)); fi
 fi
 
+# ioas explain against the live kernel: for every bound device's group,
+# the maps of the region-edge and aperture-top cases, each alone (map,
+# unmap-all) on the kernel, beside explain's verdict for the same range.
+if [ -n "$DEVS" ]; then
+	ea=0; ed=0
+	for b in $(echo $DEVS | tr , ' '); do
+		g=$(basename $(readlink /sys/bus/pci/devices/$b/iommu_group))
+		rm -rf /tmp/ex; mkdir -p /tmp/ex
+		/ioas gen --profile $PROFILE --dev $b --cases $U --out /tmp/ex >/dev/null 2>&1 || continue
+		sed '/^attach/,$d' /tmp/ex/case-region-edges.scn > /tmp/ex/s.scn
+		echo "attach $g" >> /tmp/ex/s.scn
+		grep -h '^map 0x[0-9a-f]* 0x[0-9a-f]*$' /tmp/ex/case-region-edges.scn \
+			/tmp/ex/case-top-and-wrap.scn | sort -u > /tmp/ex/maps
+		while read -r m iova len; do
+			echo "map $iova $len"; echo "unmap-all"
+		done < /tmp/ex/maps >> /tmp/ex/s.scn
+		set_params /tmp/ex/s.scn
+		/ioas sim --brief --backend kernel /tmp/ex/s.scn > /tmp/ex/k.out 2>/tmp/ex/k.err
+		# --brief prints one line per command: the header's, then
+		# map and unmap-all in pairs
+		n=$(sed '/^map/,$d' /tmp/ex/s.scn | grep -c '^[a-z]')
+		# a group the kernel does not take: every verdict is the attach's
+		att=$(sed -n "${n}p" /tmp/ex/k.out)
+		while read -r m iova len; do
+			n=$((n + 2))
+			k=$(sed -n "$((n - 1))p" /tmp/ex/k.out)
+			case "$att" in "err "*) k=$att;; esac
+			case "$k" in ok*) k=ok;; "err "*) k=${k#err }; k=${k%% *};; *) k="?$k";; esac
+			/ioas explain $iova+$len --groups $g > /tmp/ex/e.out 2>&1
+			[ $? = 2 ] && continue  # not a range explain takes (wraps)
+			v=$(grep "^  $PROFILE: " /tmp/ex/e.out)
+			case "$v" in
+			*"map would succeed"*) v=ok;;
+			*"fails with "*) v=${v#*fails with }; v=${v%% *};;
+			*) v="?";;
+			esac
+			if [ "$v" = "$k" ]; then ea=$((ea + 1)); else
+				ed=$((ed + 1))
+				echo "KDIFF-EXPLAIN group=$g range=$iova+$len kernel=$k explain=$v"
+				sed 's/^/KDIFF-EXPLAINOUT /' /tmp/ex/e.out
+			fi
+		done < /tmp/ex/maps
+	done
+	echo "KDIFF-EXPLAIN agree=$ea differ=$ed"
+	ops=$((ops + ea + ed)); agree=$((agree + ea)); dis=$((dis + ed))
+	if [ $ea = 0 ]; then ops=$((ops + 1)); dis=$((dis + 1)); fi
+fi
+
 echo "KDIFF-TIME t=$(cut -d' ' -f1 /proc/uptime)"
 echo "kernel-diff config=$CONFIG kernel=$(uname -r) scenarios=$scen ops=$ops agree=$agree disagree=$dis"
 echo "KDIFF-END error=$bad"
