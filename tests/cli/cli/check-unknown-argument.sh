@@ -1,0 +1,2 @@
+# An unknown argument: exit 2, usage on stderr.
+"$IOAS" check --bogus
