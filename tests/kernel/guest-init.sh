@@ -182,11 +182,12 @@ if [ -n "$DEVS" ]; then
 	if [ $src != 0 ] || [ $sa = 0 ]; then ops=$((ops + 1)); dis=$((dis + 1)); fi
 fi
 
-# ioas explain against the live kernel: for every bound device's group,
-# the maps of the region-edge and aperture-top cases, each alone (map,
-# unmap-all) on the kernel, beside explain's verdict for the same range.
+# ioas explain and ioas check against the live kernel: for every bound
+# device's group, the maps of the region-edge and aperture-top cases, each
+# alone (map, unmap-all) on the kernel, beside explain's verdict and check's
+# verdict on a one-range layout for the same range.
 if [ -n "$DEVS" ]; then
-	ea=0; ed=0
+	ea=0; ed=0; ca=0; cd=0
 	for b in $(echo $DEVS | tr , ' '); do
 		g=$(basename $(readlink /sys/bus/pci/devices/$b/iommu_group))
 		rm -rf /tmp/ex; mkdir -p /tmp/ex
@@ -223,11 +224,27 @@ if [ -n "$DEVS" ]; then
 				echo "KDIFF-EXPLAIN group=$g range=$iova+$len kernel=$k explain=$v"
 				sed 's/^/KDIFF-EXPLAINOUT /' /tmp/ex/e.out
 			fi
+			# ioas check on a one-range layout: fits for this
+			# profile exactly when the kernel maps it
+			echo "$iova+$len r" > /tmp/ex/layout
+			/ioas check --groups $g --layout /tmp/ex/layout --json > /tmp/ex/c.out 2>&1
+			crc=$?
+			c=ok
+			[ $crc = 1 ] && grep -q "\"profile\":\"\(both\|$PROFILE\)\"" /tmp/ex/c.out && c=err
+			[ $crc -ge 2 ] && c="?rc$crc"
+			kk=ok; [ "$k" = ok ] || kk=err
+			if [ "$c" = "$kk" ]; then ca=$((ca + 1)); else
+				cd=$((cd + 1))
+				echo "KDIFF-CHECK group=$g range=$iova+$len kernel=$k check=$c"
+				sed 's/^/KDIFF-CHECKOUT /' /tmp/ex/c.out
+			fi
 		done < /tmp/ex/maps
 	done
 	echo "KDIFF-EXPLAIN agree=$ea differ=$ed"
-	ops=$((ops + ea + ed)); agree=$((agree + ea)); dis=$((dis + ed))
-	if [ $ea = 0 ]; then ops=$((ops + 1)); dis=$((dis + 1)); fi
+	echo "KDIFF-CHECK agree=$ca differ=$cd"
+	ops=$((ops + ea + ed + ca + cd)); agree=$((agree + ea + ca))
+	dis=$((dis + ed + cd))
+	if [ $ea = 0 ] || [ $ca = 0 ]; then ops=$((ops + 1)); dis=$((dis + 1)); fi
 fi
 
 echo "KDIFF-TIME t=$(cut -d' ' -f1 /proc/uptime)"
