@@ -2,27 +2,34 @@
 /*
  * Host backend, sysfs side: ROOT/kernel/iommu_groups, ROOT/class/iommu and
  * ROOT/bus/pci/devices turned into one immutable snapshot (struct
- * ioas_host), with typed regions, guessed origins, the geometry of the
- * domain each group would get, and the usable ranges VFIO type1 would
- * report for it.
+ * ioas_host), with typed regions, origins (read from the firmware tables
+ * under ROOT/firmware/acpi/tables where they explain a region, guessed
+ * otherwise), the geometry of the domain each group would get, and the
+ * usable ranges VFIO type1 would report for it.
  *
  * Data model: the snapshot owns an array of groups (sorted by id), an array
- * of IOMMU units (sorted by name) and a string pool; every const pointer a
- * caller can reach points into one of them. The public structs are filled
- * last, once every internal array has its final address, so no pointer
- * ever dangles.
+ * of IOMMU units (sorted by name), the decoded DMAR, IVRS and IORT
+ * reservation lists (lib/host_acpi.c), the notes and a string pool; every
+ * const pointer a caller can reach points into one of them. The public
+ * structs are filled last, once every internal array has its final
+ * address, so no pointer ever dangles.
  *
  * Input is untrusted (a copied tree can be anything): no path is built in
  * a fixed buffer except the diagnostic one (which truncates), folders are
  * opened relative to each other with openat(), every read is bounded
- * (FILE_MAX for reserved_regions, SMALL_MAX for one-line files), names
- * longer than NAME_MAX or counts beyond the MAX_* limits are refused, and
- * anything that is not a regular file is refused before it is opened, so a
- * FIFO cannot block us and a device node cannot be poked.
+ * (FILE_MAX for reserved_regions, ACPI_MAX for firmware tables, SMALL_MAX
+ * for one-line files), names longer than NAME_MAX or counts beyond the
+ * MAX_* limits are refused, and anything that is not a regular file is
+ * refused before it is opened, so a FIFO cannot block us and a device node
+ * cannot be poked.
  *
  * Errors: sysfs is read with the ordinary syscalls, whose errno is mapped
  * once (host_errno()) onto ioas's table: -ENOENT, -EACCES, -EBADMSG, -EIO,
- * -ENOMEM. Nothing is written to *out unless everything succeeded.
+ * -ENOMEM. Nothing is written to *out unless everything succeeded. The
+ * firmware tables are the exception to "a bad file fails the load": they
+ * are root's on a real host and only confirm what is otherwise guessed, so
+ * a missing, unreadable or malformed one is a note (ioas_host_notes()), and
+ * only -ENOMEM and -EIO propagate.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -43,6 +50,7 @@
 #include "overflow.h"
 
 #define FILE_MAX	(64 * 1024)	/* reserved_regions */
+#define ACPI_MAX	(1024 * 1024)	/* firmware/acpi/tables/<SIG> */
 #define SMALL_MAX	256		/* type, cap, vendor, driver, ... */
 #define MAX_GROUPS	65536
 #define MAX_DEVICES	65536
@@ -68,6 +76,9 @@ struct host_group {
 	struct ioas_host_device *devices;
 	size_t nr_devices;
 	int iommu;		/* index into ioas_host.iommus, or -1 */
+	/* Per region, how its origin was decided; NULL when no firmware
+	 * table was read (every origin is then a guess). */
+	struct ioas_host_origin *origins;
 };
 
 struct ioas_host {
@@ -79,6 +90,17 @@ struct ioas_host {
 	char **strs;		/* the string pool: every string we hand out */
 	size_t nr_strs;
 	size_t cap_strs;
+	/* Firmware tables that were read and parsed; [0] stays empty. */
+	struct ioas_acpi_resv_list acpi[IOAS_ACPI_NR_TABLES];
+	const char **notes;	/* pool strings: see ioas_host_notes() */
+	size_t nr_notes;
+	size_t cap_notes;
+};
+
+/* One table entry that gives a region, by the region's start. */
+struct acpi_sorted {
+	uint64_t start;
+	uint32_t idx;
 };
 
 struct names {
@@ -98,6 +120,11 @@ struct load {
 	int pci_fd;		/* ROOT/bus/pci/devices, or -1 */
 	bool dt;		/* ROOT/firmware/devicetree exists */
 	struct ioas_host_diag *diag;
+	/* Per table, the entries that give a region, sorted by start; and a
+	 * scratch array for the entries one region is made of. */
+	struct acpi_sorted *acpi_sorted[IOAS_ACPI_NR_TABLES];
+	size_t acpi_nr_sorted[IOAS_ACPI_NR_TABLES];
+	uint32_t *cand;
 };
 
 /* ---------------------------------------------------------------------- */
@@ -225,25 +252,61 @@ static const char *pool_strndup(struct ioas_host *h, const char *s, size_t n)
 	return pool_add(h, p);
 }
 
-__attribute__((format(printf, 2, 3)))
-static const char *pool_printf(struct ioas_host *h, const char *fmt, ...)
+__attribute__((format(printf, 2, 0)))
+static const char *pool_vprintf(struct ioas_host *h, const char *fmt,
+				va_list ap)
 {
-	va_list ap;
+	va_list aq;
 	char *p;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
 	if (n < 0)
 		return NULL;
 	p = ioas_malloc_((size_t)n + 1);
 	if (!p)
 		return NULL;
-	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	return pool_add(h, p);
+}
+
+__attribute__((format(printf, 2, 3)))
+static const char *pool_printf(struct ioas_host *h, const char *fmt, ...)
+{
+	const char *s;
+	va_list ap;
+
+	va_start(ap, fmt);
+	s = pool_vprintf(h, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* Record a sentence for ioas_host_notes(). */
+__attribute__((format(printf, 2, 3)))
+static int add_note(struct ioas_host *h, const char *fmt, ...)
+{
+	const char *s;
+	va_list ap;
+
+	if (h->nr_notes == h->cap_notes) {
+		size_t cap = h->cap_notes ? h->cap_notes * 2 : 4;
+		const char **v = ioas_realloc_(h->notes, cap, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		h->notes = v;
+		h->cap_notes = cap;
+	}
+	va_start(ap, fmt);
+	s = pool_vprintf(h, fmt, ap);
+	va_end(ap);
+	if (!s)
+		return -ENOMEM;
+	h->notes[h->nr_notes++] = s;
+	return 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -308,6 +371,8 @@ static int read_at(int dirfd, const char *name, size_t max, char **out,
 	if (n > max) {
 		*reason = max == FILE_MAX ?
 				  "file larger than the 64 KiB limit" :
+			  max == ACPI_MAX ?
+				  "file larger than the 1 MiB limit" :
 				  "file too large for a one-line value";
 		err = -EBADMSG;
 		goto out_free;
@@ -1044,6 +1109,402 @@ static void guess_region(struct ioas_region *r, uint32_t kind, bool dt,
 }
 
 /* ---------------------------------------------------------------------- */
+/* Regions: origins from the firmware tables */
+
+static const char *const acpi_files[IOAS_ACPI_NR_TABLES] = {
+	[IOAS_ACPI_DMAR] = "DMAR",
+	[IOAS_ACPI_IVRS] = "IVRS",
+	[IOAS_ACPI_IORT] = "IORT",
+};
+
+static int sorted_cmp(const void *a, const void *b)
+{
+	const struct acpi_sorted *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Index the entries of table @t that give a region, by start. */
+static int acpi_index(struct load *ld, uint32_t t)
+{
+	const struct ioas_acpi_resv_list *l = &ld->h->acpi[t];
+	struct acpi_sorted *v;
+	size_t i, n = 0;
+
+	if (!l->nr)
+		return 0;
+	v = ioas_calloc_(l->nr, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < l->nr; i++) {
+		if (l->v[i].flags & IOAS_ACPI_RESV_NO_REGION)
+			continue;
+		v[n].start = l->v[i].range.start;
+		v[n].idx = (uint32_t)i;
+		n++;
+	}
+	qsort(v, n, sizeof(*v), sorted_cmp);
+	ld->acpi_sorted[t] = v;
+	ld->acpi_nr_sorted[t] = n;
+	return 0;
+}
+
+/*
+ * Read and decode ROOT/firmware/acpi/tables/<SIG>. These files are root's
+ * (mode 0400) on a real host, so "not readable" is the common case, not an
+ * error: like a missing or malformed table, it leaves the origins guessed
+ * and says so in a note. Only -ENOMEM and -EIO (a read that failed, not
+ * one that was refused) fail the load, as for every other file.
+ */
+static int load_acpi_table(struct load *ld, int tfd, uint32_t t)
+{
+	struct ioas_host *h = ld->h;
+	const char *name = acpi_files[t], *reason = NULL;
+	struct ioas_acpi_resv_list l = IOAS_ACPI_RESV_LIST_INIT;
+	struct ioas_diag d = { 0 };
+	size_t len;
+	char *buf;
+	int err;
+
+	err = read_at(tfd, name, ACPI_MAX, &buf, &len, &reason);
+	if (err == -ENOENT || err == -ENOTDIR)
+		return 0;
+	if (err == -EACCES) {
+		h->flags |= IOAS_HOST_ACPI_UNREADABLE;
+		return add_note(h,
+			"firmware/acpi/tables/%s: not readable (permission denied; the file is root's): region origins are guessed",
+			name);
+	}
+	if (err == -EBADMSG)
+		return add_note(h,
+			"firmware/acpi/tables/%s: %s: ignored, region origins are guessed",
+			name, reason ? reason : "malformed");
+	if (err)
+		return fail(ld, err, UINT32_MAX, errno_reason(err),
+			    "firmware/acpi/tables/%s", name);
+
+	err = ioas_acpi_parse(buf, len, &l, &d);
+	ioas_free_(buf);
+	if (err == -ENOMEM)
+		return err;
+	if (err < 0)
+		return add_note(h,
+			"firmware/acpi/tables/%s: malformed at byte 0x%zx (%s): ignored, region origins are guessed",
+			name, d.offset, d.reason ? d.reason : "malformed");
+	if (l.table != t) {
+		err = add_note(h,
+			"firmware/acpi/tables/%s: holds a %s table: ignored, region origins are guessed",
+			name, ioas_acpi_table_name(l.table));
+		ioas_acpi_resv_list_fini(&l);
+		return err;
+	}
+	h->acpi[t] = l;
+	if (l.flags & IOAS_ACPI_BAD_CHECKSUM) {
+		err = add_note(h,
+			"firmware/acpi/tables/%s: bad checksum (Linux warns and uses the table, and so does ioas)",
+			name);
+		if (err)
+			return err;
+	}
+	return acpi_index(ld, t);
+}
+
+static int load_acpi(struct load *ld)
+{
+	size_t max = 0;
+	uint32_t t;
+	int tfd, err = 0;
+
+	err = open_dir_opt(ld->root_fd, "firmware/acpi/tables", &tfd);
+	if (err == -EACCES) {
+		ld->h->flags |= IOAS_HOST_ACPI_UNREADABLE;
+		return add_note(ld->h,
+			"firmware/acpi/tables: not readable (permission denied): region origins are guessed");
+	}
+	if (err == -ENOMEM || err == -EIO)
+		return fail(ld, err, UINT32_MAX, errno_reason(err),
+			    "firmware/acpi/tables");
+	if (err || tfd < 0)
+		return 0;
+	for (t = IOAS_ACPI_DMAR; t < IOAS_ACPI_NR_TABLES; t++) {
+		err = load_acpi_table(ld, tfd, t);
+		if (err)
+			break;
+		if (ld->h->acpi[t].nr > max)
+			max = ld->h->acpi[t].nr;
+	}
+	close(tfd);
+	if (err || !max)
+		return err;
+	ld->cand = ioas_calloc_(max, sizeof(*ld->cand));
+	return ld->cand ? 0 : -ENOMEM;
+}
+
+/* "SSSS:BB:DD.F" (the segment may be longer, as VMD's 10000). */
+static bool parse_pci_name(const char *s, size_t n, uint32_t *seg,
+			   uint16_t *rid)
+{
+	uint64_t sg, bus, dev, fn;
+	size_t c1, c2;
+
+	for (c1 = 0; c1 < n && s[c1] != ':'; c1++)
+		if (s[c1] == 'x' || s[c1] == 'X')
+			return false;	/* no "0x" prefix in a name */
+	if (c1 >= n || n - c1 != 8 || s[c1 + 3] != ':' || s[c1 + 6] != '.')
+		return false;
+	c2 = c1 + 3;
+	if (!parse_hex(s, c1, 8, &sg))
+		return false;
+	if (!parse_hex(s + c1 + 1, 2, 2, &bus) ||
+	    !parse_hex(s + c2 + 1, 2, 2, &dev) ||
+	    !parse_hex(s + c2 + 4, 1, 1, &fn) || dev > 31 || fn > 7)
+		return false;
+	*seg = (uint32_t)sg;
+	*rid = (uint16_t)(bus << 8 | dev << 3 | fn);
+	return true;
+}
+
+#define MAX_HOPS 32
+
+/* A PCI function's place in the hierarchy, root bus first. */
+struct pci_chain {
+	size_t n;
+	uint32_t seg;
+	uint16_t rid[MAX_HOPS];
+};
+
+/*
+ * Real sysfs links ROOT/bus/pci/devices/<dev> to the device's folder,
+ * whose path names every bridge above it:
+ * ../../../devices/pci0000:00/0000:00:1c.0/0000:02:00.0. That is what a
+ * DMAR path through bridges needs and the table cannot give. A copied
+ * tree with plain folders has no such link: false.
+ */
+static bool pci_chain(struct load *ld, const char *dev, struct pci_chain *c)
+{
+	char link[1024];
+	const char *p, *end;
+	uint32_t seg;
+	uint16_t rid;
+	ssize_t r;
+
+	if (ld->pci_fd < 0)
+		return false;
+	r = readlinkat(ld->pci_fd, dev, link, sizeof(link) - 1);
+	if (r <= 0 || r == (ssize_t)sizeof(link) - 1)
+		return false;
+	link[r] = '\0';
+	c->n = 0;
+	for (p = link; *p; p = *end ? end + 1 : end) {
+		size_t n;
+
+		end = strchr(p, '/');
+		if (!end)
+			end = p + strlen(p);
+		n = (size_t)(end - p);
+		/* A (possibly nested, as behind VMD) root bus restarts the
+		 * chain. */
+		if (n > 3 && !strncmp(p, "pci", 3)) {
+			c->n = 0;
+			continue;
+		}
+		if (!parse_pci_name(p, n, &seg, &rid))
+			continue;
+		if (c->n == MAX_HOPS)
+			return false;
+		c->seg = seg;
+		c->rid[c->n++] = rid;
+	}
+	return c->n > 0 && !strcmp(last_component(link), dev);
+}
+
+enum { M_NO = 0, M_UNKNOWN = 1, M_YES = 2 };
+
+/* Is device @name in scope entry @x? */
+static int dev_match(struct load *ld, const char *name,
+		     const struct ioas_acpi_dev *x)
+{
+	struct pci_chain c;
+	uint32_t seg;
+	uint16_t rid;
+	size_t i;
+
+	/* A platform device may be a named component or an ACPI device:
+	 * nothing here can tell. */
+	if (!parse_pci_name(name, strlen(name), &seg, &rid))
+		return M_UNKNOWN;
+	if (seg != x->segment)
+		return M_NO;
+	switch (x->kind) {
+	case IOAS_ACPI_DEV_PCI:
+		return rid >= x->first && rid <= x->last ? M_YES : M_NO;
+	case IOAS_ACPI_DEV_PCI_ALL:
+		return M_YES;
+	case IOAS_ACPI_DEV_PCI_PATH:
+	case IOAS_ACPI_DEV_PCI_BRIDGE:
+		if (!x->path_len || !x->path)
+			return M_NO;
+		if (x->kind == IOAS_ACPI_DEV_PCI_BRIDGE && x->path_len == 1 &&
+		    rid == x->first)
+			return M_YES;
+		if (!pci_chain(ld, name, &c) || c.seg != seg)
+			return M_UNKNOWN;
+		if (x->kind == IOAS_ACPI_DEV_PCI_BRIDGE && x->path_len == 1) {
+			/* dmar_match_pci_path()'s one-hop fallback finds the
+			 * bridge wherever it is; below it means in its
+			 * subtree. */
+			for (i = 0; i + 1 < c.n; i++)
+				if (c.rid[i] == x->first)
+					return M_YES;
+			return M_NO;
+		}
+		if (c.n < x->path_len ||
+		    (x->kind == IOAS_ACPI_DEV_PCI_PATH && c.n != x->path_len) ||
+		    c.rid[0] >> 8 != x->first >> 8)
+			return M_NO;
+		for (i = 0; i < x->path_len; i++)
+			if ((c.rid[i] & 0xff) != (x->path[2 * i] << 3 |
+						   x->path[2 * i + 1]))
+				return M_NO;
+		return M_YES;
+	default:
+		/* IORT stream IDs and named components: a PCI function is
+		 * decided by the root complex ranges (IOAS_ACPI_DEV_PCI). */
+		return M_NO;
+	}
+}
+
+static int entry_applies(struct load *ld, const struct host_group *g,
+			 const struct ioas_acpi_resv *e)
+{
+	int best = M_NO;
+	size_t i, j;
+
+	if (!e->nr_devs)
+		return M_NO;
+	if (!g->nr_devices)
+		return M_UNKNOWN;
+	for (i = 0; i < g->nr_devices; i++) {
+		for (j = 0; j < e->nr_devs; j++) {
+			int m = dev_match(ld, g->devices[i].name, &e->devs[j]);
+
+			if (m == M_YES)
+				return M_YES;
+			if (m == M_UNKNOWN)
+				best = M_UNKNOWN;
+		}
+	}
+	return best;
+}
+
+/* Which IOMMU kinds each table describes (UNKNOWN: no unit was found). */
+static bool table_fits(uint32_t t, uint32_t kind)
+{
+	if (kind == IOAS_HOST_IOMMU_UNKNOWN)
+		return true;
+	switch (t) {
+	case IOAS_ACPI_DMAR:
+		return kind == IOAS_HOST_IOMMU_INTEL_VTD;
+	case IOAS_ACPI_IVRS:
+		return kind == IOAS_HOST_IOMMU_AMD_VI;
+	default:
+		return is_arm(kind);
+	}
+}
+
+/*
+ * Is region @ri of @g the union of some of table @t's entries, as the
+ * kernel's group merge makes it? The candidates are the entries inside the
+ * region, of an allowed type, whose scope does not exclude every device of
+ * the group; they must cover it without a gap (touching is enough: the
+ * merge joins touching regions of one type).
+ */
+static int confirm_region(struct load *ld, struct host_group *g, size_t ri,
+			  uint32_t t)
+{
+	const struct ioas_acpi_resv_list *l = &ld->h->acpi[t];
+	const struct acpi_sorted *v = ld->acpi_sorted[t];
+	struct ioas_region *r = &g->regions.v[ri];
+	size_t lo = 0, hi = ld->acpi_nr_sorted[t], k, nc = 0;
+	uint64_t need = r->range.start;
+	bool covered = false, all_yes = true;
+	uint32_t *entries;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].start < r->range.start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (k = lo; k < ld->acpi_nr_sorted[t]; k++) {
+		const struct ioas_acpi_resv *e = &l->v[v[k].idx];
+		int m;
+
+		if (e->range.start > r->range.last)
+			break;
+		if (e->range.last > r->range.last ||
+		    !(e->types & (1u << r->type)))
+			continue;
+		m = entry_applies(ld, g, e);
+		if (m == M_NO)
+			continue;
+		if (e->range.start > need)
+			break;	/* a gap no later entry can fill */
+		ld->cand[nc++] = v[k].idx;
+		all_yes &= m == M_YES;
+		if (e->range.last >= r->range.last)
+			covered = true;
+		else if (e->range.last + 1 > need)
+			need = e->range.last + 1;
+	}
+	if (!covered)
+		return 0;
+	entries = ioas_calloc_(nc, sizeof(*entries));
+	if (!entries)
+		return -ENOMEM;
+	memcpy(entries, ld->cand, nc * sizeof(*entries));
+	g->origins[ri].table = t;
+	g->origins[ri].flags = all_yes ? IOAS_HOST_ORIGIN_DEVICE_MATCHED : 0;
+	g->origins[ri].nr_entries = nc;
+	g->origins[ri].entries = entries;
+	r->origin = l->v[entries[0]].origin;
+	return 0;
+}
+
+static int confirm_origins(struct load *ld, struct host_group *g,
+			   uint32_t kind)
+{
+	bool any = false;
+	size_t i;
+	uint32_t t;
+	int err;
+
+	for (t = IOAS_ACPI_DMAR; t < IOAS_ACPI_NR_TABLES; t++)
+		any |= ld->acpi_nr_sorted[t] && table_fits(t, kind);
+	if (!any || !g->regions.nr)
+		return 0;
+	g->origins = ioas_calloc_(g->regions.nr, sizeof(*g->origins));
+	if (!g->origins)
+		return -ENOMEM;
+	for (i = 0; i < g->regions.nr; i++) {
+		for (t = IOAS_ACPI_DMAR; t < IOAS_ACPI_NR_TABLES; t++) {
+			if (!ld->acpi_nr_sorted[t] || !table_fits(t, kind))
+				continue;
+			err = confirm_region(ld, g, i, t);
+			if (err)
+				return err;
+			if (g->origins[i].table)
+				break;
+		}
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Groups */
 
 static int load_type(struct load *ld, int gfd, uint32_t id,
@@ -1305,8 +1766,15 @@ static int load_group(struct load *ld, const char *name, uint32_t id,
 	if (g->iommu >= 0 &&
 	    (h->iommus[g->iommu].flags & IOAS_HOST_IOMMU_NO_IRQ_REMAP))
 		g->pub.flags |= IOAS_HOST_GROUP_MSI_UNISOLATED;
-	if (g->regions.nr)
-		g->pub.flags |= IOAS_HOST_GROUP_ORIGINS_GUESSED;
+	err = confirm_origins(ld, g, kind);
+	if (err)
+		return err;
+	for (i = 0; i < g->regions.nr; i++) {
+		if (g->origins && g->origins[i].table)
+			g->pub.flags |= IOAS_HOST_GROUP_ORIGINS_FROM_FIRMWARE;
+		else
+			g->pub.flags |= IOAS_HOST_GROUP_ORIGINS_GUESSED;
+	}
 	return compute_usable(h, g);
 }
 
@@ -1342,6 +1810,7 @@ static int load_groups(struct load *ld, struct names *n)
 		g = &h->groups[h->nr_groups++];
 		ioas_region_list_init(&g->regions);
 		ioas_range_list_init(&g->usable);
+		g->origins = NULL;
 		err = load_group(ld, n->v[i], id, g);
 		if (err)
 			return err;
@@ -1443,6 +1912,23 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+static void load_fini(struct load *ld)
+{
+	uint32_t t;
+
+	for (t = 0; t < IOAS_ACPI_NR_TABLES; t++) {
+		ioas_free_(ld->acpi_sorted[t]);
+		ld->acpi_sorted[t] = NULL;
+		ld->acpi_nr_sorted[t] = 0;
+	}
+	ioas_free_(ld->cand);
+	ld->cand = NULL;
+	close_fd(&ld->pci_fd);
+	close_fd(&ld->class_fd);
+	close_fd(&ld->groups_fd);
+	close_fd(&ld->root_fd);
+}
+
 IOAS_EXPORT int ioas_host_load(const char *sysfs_root, struct ioas_host **out,
 			       struct ioas_host_diag *diag)
 {
@@ -1491,6 +1977,11 @@ IOAS_EXPORT int ioas_host_load(const char *sysfs_root, struct ioas_host **out,
 	err = load_iommus(&ld);
 	if (err)
 		goto err_free;
+	if (ld.root_fd >= 0) {
+		err = load_acpi(&ld);
+		if (err)
+			goto err_free;
+	}
 	if (ld.groups_fd >= 0) {
 		err = load_groups(&ld, &n);
 		if (err)
@@ -1498,10 +1989,7 @@ IOAS_EXPORT int ioas_host_load(const char *sysfs_root, struct ioas_host **out,
 	}
 	names_fini(&n);
 	publish(ld.h);
-	close_fd(&ld.pci_fd);
-	close_fd(&ld.class_fd);
-	close_fd(&ld.groups_fd);
-	close_fd(&ld.root_fd);
+	load_fini(&ld);
 	*out = ld.h;
 	return 0;
 
@@ -1509,25 +1997,34 @@ err_free:
 	if (err == -ENOMEM && diag && !diag->diag.reason)
 		diag->diag.reason = "out of memory";
 	names_fini(&n);
-	close_fd(&ld.pci_fd);
-	close_fd(&ld.class_fd);
-	close_fd(&ld.groups_fd);
-	close_fd(&ld.root_fd);
+	load_fini(&ld);
 	ioas_host_free(ld.h);
 	return err;
 }
 
 IOAS_EXPORT void ioas_host_free(struct ioas_host *h)
 {
-	size_t i;
+	size_t i, j;
 
 	if (!h)
 		return;
 	for (i = 0; i < h->nr_groups; i++) {
-		ioas_region_list_fini(&h->groups[i].regions);
-		ioas_range_list_fini(&h->groups[i].usable);
-		ioas_free_(h->groups[i].devices);
+		struct host_group *g = &h->groups[i];
+
+		if (g->origins) {
+			/* entries are const for callers, owned here */
+			for (j = 0; j < g->regions.nr; j++)
+				ioas_free_((void *)(uintptr_t)
+						   g->origins[j].entries);
+			ioas_free_(g->origins);
+		}
+		ioas_region_list_fini(&g->regions);
+		ioas_range_list_fini(&g->usable);
+		ioas_free_(g->devices);
 	}
+	for (i = 0; i < IOAS_ACPI_NR_TABLES; i++)
+		ioas_acpi_resv_list_fini(&h->acpi[i]);
+	ioas_free_(h->notes);
 	ioas_free_(h->groups);
 	ioas_free_(h->iommus);
 	for (i = 0; i < h->nr_strs; i++)
@@ -1584,4 +2081,44 @@ ioas_host_iommu_peek(const struct ioas_host *h, size_t i)
 	if (i >= h->nr_iommus)
 		return NULL;
 	return &h->iommus[i];
+}
+
+IOAS_EXPORT int ioas_host_region_origin(const struct ioas_host *h,
+				       uint32_t group, size_t i,
+				       struct ioas_host_origin *out)
+{
+	const struct ioas_host_group *pub;
+	const struct host_group *g;
+
+	if (!h || !out)
+		return -EINVAL;
+	pub = ioas_host_group_find(h, group);
+	if (!pub)
+		return -ENOENT;
+	/* pub is the first member of the host's own struct host_group. */
+	g = (const struct host_group *)(const void *)pub;
+	if (i >= g->regions.nr)
+		return -EINVAL;
+	if (g->origins)
+		*out = g->origins[i];
+	else
+		memset(out, 0, sizeof(*out));
+	return 0;
+}
+
+IOAS_EXPORT const struct ioas_acpi_resv_list *
+ioas_host_acpi(const struct ioas_host *h, uint32_t table)
+{
+	if (!h || table == IOAS_ACPI_NONE || table >= IOAS_ACPI_NR_TABLES ||
+	    !h->acpi[table].table)
+		return NULL;
+	return &h->acpi[table];
+}
+
+IOAS_EXPORT const char *const *ioas_host_notes(const struct ioas_host *h,
+					       size_t *nr)
+{
+	if (nr)
+		*nr = h->nr_notes;
+	return h->nr_notes ? h->notes : NULL;
 }

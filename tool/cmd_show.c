@@ -111,6 +111,29 @@ static char *fmt_pgsizes(uint64_t pg)
 /* pci.ids names for this run (NULL: numbers only) */
 static struct pcinames *names;
 
+/* The host being shown (for ioas_host_region_origin()). */
+static const struct ioas_host *cur_host;
+
+/* A region's origin description, with the firmware table that confirmed
+ * it ("(from DMAR)"), if one did. */
+static char *origin_desc(const struct ioas_host_group *g, size_t i)
+{
+	const char *d = ioas_region_origin_describe(g->regions[i].origin);
+	struct ioas_host_origin o;
+	const char *t;
+
+	if (ioas_host_region_origin(cur_host, g->id, i, &o) ||
+	    o.table == IOAS_ACPI_NONE)
+		return xasprintf("%s", d);
+	t = ioas_acpi_table_name(o.table);
+	if (o.nr_entries > 1)
+		return xasprintf("%s (from %s: %zu entries merged)", d, t,
+				 o.nr_entries);
+	if (!(o.flags & IOAS_HOST_ORIGIN_DEVICE_MATCHED))
+		return xasprintf("%s (from %s, by address only)", d, t);
+	return xasprintf("%s (from %s)", d, t);
+}
+
 /* This run's selection and whether to ask the running kernel. */
 static struct {
 	const struct hostsel *hs;
@@ -166,8 +189,7 @@ static int print_group_text(const struct ioas_host_group *g)
 			  fmt_range(&r->range), fmt_size(&r->range),
 			  xasprintf("%s", ioas_region_type_name(r->type)),
 			  xasprintf("%s", ioas_region_origin_name(r->origin)),
-			  xasprintf("%s",
-				    ioas_region_origin_describe(r->origin)));
+			  origin_desc(g, i));
 	}
 	for (i = 0; i < g->nr_usable; i++)
 		table_add(&rows, 3, xasprintf("%s", i ? "" : "usable"),
@@ -434,7 +456,8 @@ static bool selected(uint32_t id)
 
 static int print_text(const struct ioas_host *h, const char *root)
 {
-	size_t i, n = ioas_host_nr_groups(h);
+	size_t i, n = ioas_host_nr_groups(h), nn = 0, k2;
+	unsigned int tables = 0;
 	bool guessed = false, sw = false;
 	int err;
 
@@ -456,8 +479,37 @@ static int print_text(const struct ioas_host *h, const char *root)
 	}
 	printf("%zu IOMMU group%s. Usable ranges: what VFIO type1 would report for each group alone.\n",
 	       n, n == 1 ? "" : "s");
-	if (guessed)
+	for (i = 0; i < n; i++) {
+		const struct ioas_host_group *g = ioas_host_group_peek(h, i);
+		struct ioas_host_origin o;
+		size_t r;
+
+		for (r = 0; r < g->nr_regions; r++)
+			if (!ioas_host_region_origin(h, g->id, r, &o) &&
+			    o.table < IOAS_ACPI_NR_TABLES)
+				tables |= 1u << o.table;
+	}
+	tables &= ~(1u << IOAS_ACPI_NONE);
+	if (tables) {
+		unsigned int t, k = 0;
+
+		printf("Origins marked \"from ");
+		for (t = 0; t < IOAS_ACPI_NR_TABLES; t++)
+			if (tables & (1u << t))
+				printf("%s%s", k++ ? "\" or \"from " : "",
+				       ioas_acpi_table_name(t));
+		printf("\" were read from the firmware's ACPI table%s (firmware/acpi/tables)%s\n",
+		       k > 1 ? "s" : "",
+		       guessed ? "; the others are guessed from each region's address, type and IOMMU kind (sysfs has none)." : ".");
+	} else if (guessed) {
 		printf("Origins are guessed from each region's address, type and IOMMU kind (sysfs has none).\n");
+	}
+	{
+		const char *const *notes = ioas_host_notes(h, &nn);
+
+		for (k2 = 0; k2 < nn; k2++)
+			printf("Note: %s.\n", notes[k2]);
+	}
 	if (sw)
 		printf("sysfs prints both MSI kinds as \"msi\": the 0x8000000-0x80fffff window is shown as sw-msi.\n");
 	for (i = 0; i < n; i++) {
@@ -563,6 +615,18 @@ static json_t *json_group(const struct ioas_host_group *g)
 			json_string(ioas_region_origin_name(r->origin)));
 		bad |= json_object_set_new(ro, "sysfs_type",
 			json_string(ioas_region_type_sysfs_name(r->type)));
+		{
+			struct ioas_host_origin or;
+
+			if (!ioas_host_region_origin(cur_host, g->id, i, &or) &&
+			    or.table != IOAS_ACPI_NONE) {
+				bad |= json_object_set_new(ro, "origin_from",
+					json_string(ioas_acpi_table_name(or.table)));
+				bad |= json_object_set_new(ro,
+					"origin_device_matched", json_boolean(
+					!!(or.flags & IOAS_HOST_ORIGIN_DEVICE_MATCHED)));
+			}
+		}
 		bad |= json_array_append_new(resv, ro);
 	}
 	for (i = 0; !bad && i < g->nr_usable; i++)
@@ -607,6 +671,9 @@ static json_t *json_group(const struct ioas_host_group *g)
 	bad |= json_object_set_new(o, "origins_guessed", json_boolean(
 		!!(g->flags & IOAS_HOST_GROUP_ORIGINS_GUESSED)));
 	bad |= json_object_set_new(o, "device_info", info);
+	if (g->flags & IOAS_HOST_GROUP_ORIGINS_FROM_FIRMWARE)
+		bad |= json_object_set_new(o, "origins_from_firmware",
+					   json_true());
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -769,6 +836,16 @@ static int print_json(const struct ioas_host *h)
 	if (!n)
 		bad |= json_object_set_new(root, "note",
 					   json_string(no_groups_note(h)));
+	{
+		size_t nn = 0, k;
+		const char *const *notes = ioas_host_notes(h, &nn);
+		json_t *a = nn ? json_array() : NULL;
+
+		for (k = 0; a && !bad && k < nn; k++)
+			bad |= json_array_append_new(a, json_string(notes[k]));
+		if (nn)
+			bad |= !a || json_object_set_new(root, "notes", a);
+	}
 	if (!bad && opt.hs->nr_groups > 1) {
 		json_t *t = json_together(h);
 
@@ -838,6 +915,7 @@ int cmd_show(int argc, char **argv)
 	opt.live = live == 1 || (live == -1 && !hs.tmp &&
 				 !strcmp(hostsel_root(&hs), "/sys"));
 	names = pcinames_open();
+	cur_host = hs.h;
 	err = json ? print_json(hs.h) : print_text(hs.h, hs.root);
 	pcinames_close(names);
 	names = NULL;

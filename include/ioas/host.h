@@ -20,10 +20,13 @@
  *   - The kernel prints both MSI kinds as "msi". An "msi" line at
  *     [0x8000000, 0x80fffff] is typed sw-msi (the ARM SMMU and virtio-iommu
  *     software window); every other "msi" line stays a hardware msi.
- *   - Sysfs has no origins. Each region gets one from its address, its type
- *     and the kind of IOMMU the group sits behind (RMRR, IVMD, IORT RMR,
- *     x86 interrupt range, HyperTransport hole, ...), and the group carries
- *     IOAS_HOST_GROUP_ORIGINS_GUESSED.
+ *   - Sysfs has no origins. Where the firmware's ACPI tables are readable
+ *     (ROOT/firmware/acpi/tables/{DMAR,IVRS,IORT}, root only), a region
+ *     that RMRRs, IVMDs or IORT RMRs explain gets its origin from them
+ *     (ioas_host_region_origin(), IOAS_HOST_GROUP_ORIGINS_FROM_FIRMWARE).
+ *     Every other region gets one from its address, its type and the kind
+ *     of IOMMU the group sits behind (x86 interrupt range, HyperTransport
+ *     hole, ...), and the group carries IOAS_HOST_GROUP_ORIGINS_GUESSED.
  *   - Sysfs has no aperture or page sizes. Intel VT-d units expose their
  *     capability register (intel-iommu/cap), from which the aperture and
  *     page sizes are computed as the 6.12 driver does; other kinds get their
@@ -918,6 +921,343 @@ int ioas_host_pci_msi_parse(const void *cfg, size_t len,
  */
 int ioas_host_msi_address(const char *sysfs_root, const char *dev_root,
 			  const char *dev, uint32_t index, uint64_t *addr);
+
+
+/*
+ * DOC: firmware tables (lib/host_acpi.c)
+ *
+ * Sysfs says nothing about why a reserved region exists. On ACPI machines
+ * the firmware tables that made most of them are readable by root under
+ * ROOT/firmware/acpi/tables: DMAR (Intel VT-d RMRRs), IVRS (AMD-Vi IVMD
+ * blocks) and IORT (ARM RMR nodes). ioas_acpi_parse() decodes the
+ * reservations of one such table, and says for each what region Linux 6.12
+ * makes of it. ioas_host_load() reads the three tables when they are there
+ * and readable, and uses them to confirm the origin of every group region
+ * that they explain (ioas_host_region_origin()); the other regions keep
+ * their guessed origins.
+ *
+ * Tables are untrusted input: the ACPI header, every structure's length
+ * and every offset in it are bounds- and overflow-checked, every walk moves
+ * strictly forward (a zero-length structure is an error), and the number
+ * of entries is capped, so that no table makes the decoder loop, read out
+ * of bounds or take quadratic time.
+ */
+
+/**
+ * enum ioas_acpi_table - which firmware table
+ * @IOAS_ACPI_NONE: none (a guessed origin, or an unknown signature)
+ * @IOAS_ACPI_DMAR: "DMAR", Intel VT-d DMA remapping reporting table
+ * @IOAS_ACPI_IVRS: "IVRS", AMD I/O virtualization reporting structure
+ * @IOAS_ACPI_IORT: "IORT", ARM IO remapping table
+ */
+enum ioas_acpi_table {
+	IOAS_ACPI_NONE = 0,
+	IOAS_ACPI_DMAR = 1,
+	IOAS_ACPI_IVRS = 2,
+	IOAS_ACPI_IORT = 3,
+};
+
+#define IOAS_ACPI_NR_TABLES 4
+
+/**
+ * enum ioas_acpi_dev_kind - what a device scope entry names
+ * @IOAS_ACPI_DEV_PCI: the PCI functions whose requester IDs (bus << 8 |
+ *                     device << 3 | function) are in [@first, @last] on
+ *                     PCI segment @segment. DMAR: an endpoint whose path
+ *                     has one hop (start bus, device, function); IVRS: an
+ *                     IVMD for one device (type 0x21) or a range (0x22);
+ *                     IORT: the requester IDs that a root complex node maps
+ *                     to the RMR's stream IDs
+ * @IOAS_ACPI_DEV_PCI_ALL: every PCI function of segment @segment (IVMD type
+ *                         0x20); @first 0, @last 0xffff
+ * @IOAS_ACPI_DEV_PCI_PATH: DMAR endpoint behind bridges: the function at
+ *                          the end of @path, which starts at bus @first >>
+ *                          8. The table alone cannot say which bus number
+ *                          the last hop is on (that is in the bridges'
+ *                          configuration space), so only the first hop is
+ *                          resolved: @first == @last is its requester ID
+ * @IOAS_ACPI_DEV_PCI_BRIDGE: DMAR PCI sub-hierarchy: the bridge at the end
+ *                            of @path and every function below it; @first
+ *                            == @last is the requester ID of the first hop
+ * @IOAS_ACPI_DEV_STREAM: IORT: stream IDs [@first, @last] of the SMMU node
+ *                        at byte offset @iommu of the table, as the RMR
+ *                        node's ID mapping writes them
+ * @IOAS_ACPI_DEV_NAMED: IORT named component @name whose input IDs
+ *                       [@first, @last] its node maps to the RMR's stream
+ *                       IDs
+ */
+enum ioas_acpi_dev_kind {
+	IOAS_ACPI_DEV_PCI = 0,
+	IOAS_ACPI_DEV_PCI_ALL = 1,
+	IOAS_ACPI_DEV_PCI_PATH = 2,
+	IOAS_ACPI_DEV_PCI_BRIDGE = 3,
+	IOAS_ACPI_DEV_STREAM = 4,
+	IOAS_ACPI_DEV_NAMED = 5,
+};
+
+/**
+ * struct ioas_acpi_dev - one device scope entry of a reservation
+ * @kind: enum ioas_acpi_dev_kind
+ * @segment: PCI segment group (PCI kinds), else 0
+ * @path_len: DMAR: number of (device, function) hops at @path; else 0
+ * @first: first ID, see enum ioas_acpi_dev_kind
+ * @last: last ID, inclusive; @first <= @last
+ * @iommu: IORT: byte offset in the table of the SMMU node the stream IDs
+ *         belong to (kinds STREAM, NAMED and PCI); else 0
+ * @path: DMAR: @path_len pairs of bytes (device, function), the first hop
+ *        on bus @first >> 8, as the table writes them; NULL otherwise
+ * @name: IORT named component: its device object name (e.g.
+ *        "\\_SB_.ETH0"); NULL otherwise
+ *
+ * Owned by the list it came from.
+ */
+struct ioas_acpi_dev {
+	uint32_t kind;
+	uint16_t segment;
+	uint16_t path_len;
+	uint32_t first;
+	uint32_t last;
+	uint32_t iommu;
+	const uint8_t *path;
+	const char *name;
+};
+
+/* struct ioas_acpi_resv.flags */
+#define IOAS_ACPI_RESV_NO_REGION (1u << 0) /* Linux 6.12 makes no region */
+#define IOAS_ACPI_RESV_ADJUSTED  (1u << 1) /* @range differs from the table */
+#define IOAS_ACPI_RESV_FW_BUG    (1u << 2) /* Linux warns, then uses it */
+
+/**
+ * struct ioas_acpi_resv - one firmware reservation
+ * @range: the region Linux 6.12 reports for it, after its own adjustments
+ *         (an IVMD's start and length are rounded up to 4 KiB pages; an
+ *         IORT RMR descriptor that is not 64 KiB aligned is widened to 4
+ *         KiB pages, as the kernel's "not aligned to 64K" path does, for a
+ *         4 KiB page kernel). Valid unless IOAS_ACPI_RESV_NO_REGION is set
+ * @table_start: the first address as the table writes it
+ * @table_last: the last address as the table writes it (RMRR: the limit;
+ *              IVMD and RMR: start + length - 1, computed modulo 2^64, so
+ *              it is below @table_start for a zero or wrapping length)
+ * @origin: IOAS_ORIGIN_RMRR, IOAS_ORIGIN_IVMD or IOAS_ORIGIN_IORT_RMR
+ * @types: the region types Linux may give it, as a mask of 1u <<
+ *         enum ioas_region_type: an RMRR is direct, or direct-relaxable
+ *         for a USB or graphics device (decided per device); an IVMD is
+ *         direct (6.12 reports exclusion ranges as direct too: it replaces
+ *         their flags with read|write before it tests the exclusion bit);
+ *         an RMR is direct, or direct-relaxable with "remap permitted"
+ * @prot: the IOAS_PROT_* bits Linux gives the region
+ * @flags: IOAS_ACPI_RESV_* bits
+ * @table_flags: the entry's own flags as the table writes them: the IVMD
+ *               flags byte (bit 0 unity map, 1 read, 2 write, 3 exclusion
+ *               range) or the RMR node flags (bit 0 remap permitted, 1
+ *               privileged, bits 9:2 access attributes); 0 for an RMRR
+ * @offset: byte offset of the entry's structure in the table (RMRR, IVMD
+ *          block or RMR node)
+ * @segment: PCI segment group (RMRR and IVMD), 0 for IORT (its root
+ *           complexes carry their own, see @devs)
+ * @note: a static sentence on what Linux does with the entry when that is
+ *        not simply "reports @range" (e.g. "neither the unity map nor the
+ *        exclusion range flag is set: Linux ignores it"), else NULL
+ * @devs: the device scope
+ * @nr_devs: entries at @devs; 0 when the table names no device Linux would
+ *           match (then no device gets the region)
+ */
+struct ioas_acpi_resv {
+	struct ioas_range range;
+	uint64_t table_start;
+	uint64_t table_last;
+	uint32_t origin;
+	uint32_t types;
+	uint32_t prot;
+	uint32_t flags;
+	uint32_t table_flags;
+	uint32_t offset;
+	uint16_t segment;
+	const char *note;
+	const struct ioas_acpi_dev *devs;
+	size_t nr_devs;
+};
+
+/* struct ioas_acpi_resv_list.flags */
+#define IOAS_ACPI_BAD_CHECKSUM (1u << 0) /* bytes do not sum to 0 mod 256 */
+
+/**
+ * struct ioas_acpi_resv_list - the reservations of one table
+ * @v: the entries, in table order; @v is one allocation that also holds
+ *     every @devs array, path and name the entries point to
+ * @nr: entries at @v
+ * @table: enum ioas_acpi_table, which table they came from
+ * @flags: IOAS_ACPI_* bits
+ * @revision: the table header's revision byte
+ */
+struct ioas_acpi_resv_list {
+	struct ioas_acpi_resv *v;
+	size_t nr;
+	uint32_t table;
+	uint32_t flags;
+	uint32_t revision;
+};
+
+#define IOAS_ACPI_RESV_LIST_INIT { NULL, 0, 0, 0, 0 }
+
+/**
+ * ioas_acpi_resv_list_init() - make an empty list
+ * @l: list to initialise
+ */
+void ioas_acpi_resv_list_init(struct ioas_acpi_resv_list *l);
+
+/**
+ * ioas_acpi_resv_list_fini() - free a list's memory, leaving it empty
+ * @l: list, may be NULL
+ *
+ * Every pointer into the list (entries, @devs, paths, names) becomes
+ * invalid.
+ */
+void ioas_acpi_resv_list_fini(struct ioas_acpi_resv_list *l);
+
+/**
+ * ioas_acpi_parse() - decode the reservations of a DMAR, IVRS or IORT table
+ * @table: the table's bytes, from its ACPI header on (the content of
+ *         /sys/firmware/acpi/tables/<SIG>); untrusted
+ * @len: bytes at @table
+ * @out: replaced with the table's reservations on success; unchanged on
+ *       failure
+ * @diag: optional; on -EBADMSG, the byte offset of the offending structure
+ *        and a static reason. It is also written on success when the table
+ *        has a flaw that Linux tolerates (reason set, e.g. for a bad
+ *        checksum); reason is NULL on a clean success
+ *
+ * The table is recognised by its signature. Its header length must lie in
+ * [36, @len]: bytes after it are ignored. A wrong checksum is reported
+ * (IOAS_ACPI_BAD_CHECKSUM and @diag) but tolerated for DMAR and IORT, as
+ * Linux tolerates it (ACPICA warns "Incorrect checksum in table" and
+ * installs the table anyway); an IVRS table with a bad checksum is refused,
+ * because the AMD-Vi driver refuses it ("IVRS invalid checksum") and then
+ * reserves nothing.
+ *
+ * DMAR: each RMRR (structure type 1) becomes one entry, [base, limit] with
+ * the limit inclusive, with its device scope: endpoints and PCI
+ * sub-hierarchies (paths resolved as far as the table allows, see enum
+ * ioas_acpi_dev_kind). Scopes Linux never matches for an RMRR (ACPI
+ * namespace devices, IOAPICs, HPETs, unknown types, empty paths, device
+ * or function numbers out of range) are left out. A DMAR whose host address
+ * width is below 12 bits is refused, as Linux refuses it. IVRS: each IVMD
+ * block (types 0x20 all devices, 0x21 one device, 0x22 a range) becomes
+ * one entry, with Linux's page rounding. IORT: each memory range
+ * descriptor of each RMR node (type 6) becomes one entry, with the node's
+ * ID mappings to SMMU nodes as stream IDs, and the root complexes and
+ * named components that map onto those stream IDs as their requester IDs
+ * or input IDs; Linux 6.12 uses RMR nodes only in IORT revision 5 (E.d)
+ * or later, so in older tables they have IOAS_ACPI_RESV_NO_REGION. Other
+ * structures are walked and bounds-checked, but give no entry.
+ *
+ * Return: number of entries (>= 0); -EINVAL for a NULL @table or @out;
+ * -EBADMSG for a malformed table: shorter than its header, an unknown
+ * signature, a length field out of bounds, a structure that is shorter
+ * than its fixed part, zero-length, or extends past its parent or the
+ * table, a device scope or an ID mapping array that does not fit, an
+ * IORT reference that is not a node, a named component name without its
+ * terminating NUL, more than 65536 entries or device scope entries, an
+ * IVRS table with a bad checksum; -ENOMEM.
+ */
+int ioas_acpi_parse(const void *table, size_t len,
+		    struct ioas_acpi_resv_list *out, struct ioas_diag *diag);
+
+/**
+ * ioas_acpi_table_name() - the signature of a table kind
+ * @table: enum ioas_acpi_table
+ *
+ * Return: "DMAR", "IVRS" or "IORT"; "none" for IOAS_ACPI_NONE and values
+ * out of range. The string is static.
+ */
+const char *ioas_acpi_table_name(uint32_t table);
+
+/* ioas_host_flags(): a firmware table exists but could not be read (EACCES;
+ * the files are root's, mode 0400) */
+#define IOAS_HOST_ACPI_UNREADABLE (1u << 3)
+
+/* struct ioas_host_group.flags: at least one region's origin was read from
+ * a firmware table (ioas_host_region_origin()) */
+#define IOAS_HOST_GROUP_ORIGINS_FROM_FIRMWARE (1u << 7)
+
+/* struct ioas_host_origin.flags */
+#define IOAS_HOST_ORIGIN_DEVICE_MATCHED (1u << 0) /* scope names a device */
+
+/**
+ * struct ioas_host_origin - where a group region's origin comes from
+ * @table: enum ioas_acpi_table: the table that explains the region, or
+ *         IOAS_ACPI_NONE when the origin is a guess
+ * @flags: IOAS_HOST_ORIGIN_* bits. IOAS_HOST_ORIGIN_DEVICE_MATCHED: a
+ *         device of the group is in the device scope of every entry used;
+ *         without it, at least one entry's scope could not be resolved
+ *         against the group's devices (a DMAR path through bridges in a
+ *         tree without the bus/pci/devices links, a non-PCI device), and
+ *         the range alone decided
+ * @nr_entries: how many table entries make up the region: 1, or more when
+ *              the kernel merged touching or overlapping reservations of
+ *              the same type into one region; 0 for a guess
+ * @entries: their indices in ioas_host_acpi(@table)'s list, ascending by
+ *           address; NULL for a guess
+ */
+struct ioas_host_origin {
+	uint32_t table;
+	uint32_t flags;
+	size_t nr_entries;
+	const uint32_t *entries;
+};
+
+/**
+ * ioas_host_region_origin() - how a group region's origin was decided
+ * @h: snapshot
+ * @group: group id
+ * @i: region index, 0 <= @i < the group's nr_regions
+ * @out: filled on success
+ *
+ * ioas_host_load() reads ROOT/firmware/acpi/tables/{DMAR,IVRS,IORT} when
+ * they exist and can be read (up to 1 MiB each), and decodes them with
+ * ioas_acpi_parse(). A region's origin is read from a table when the
+ * region is the union of that table's reservations as Linux transforms
+ * them (one, or several the kernel merged), with a type the entries allow,
+ * behind an IOMMU of the table's kind (or of an unknown kind), and no
+ * device of the group is known to be outside their device scopes. Its
+ * origin field is then the table's (IOAS_ORIGIN_RMRR, _IVMD, _IORT_RMR)
+ * and its group has IOAS_HOST_GROUP_ORIGINS_FROM_FIRMWARE; a group keeps
+ * IOAS_HOST_GROUP_ORIGINS_GUESSED while any of its regions is a guess.
+ *
+ * Return: 0 on success; -ENOENT if @h has no group @group; -EINVAL for a
+ * NULL argument or @i out of range.
+ */
+int ioas_host_region_origin(const struct ioas_host *h, uint32_t group,
+			    size_t i, struct ioas_host_origin *out);
+
+/**
+ * ioas_host_acpi() - a firmware table's reservations as the host read them
+ * @h: snapshot
+ * @table: enum ioas_acpi_table
+ *
+ * Return: a borrowed list valid until ioas_host_free(@h); NULL if the
+ * table was not found, not readable or malformed (ioas_host_notes() says
+ * which), or @table is not a table kind.
+ */
+const struct ioas_acpi_resv_list *ioas_host_acpi(const struct ioas_host *h,
+						  uint32_t table);
+
+/**
+ * ioas_host_notes() - what ioas_host_load() noticed without failing
+ * @h: snapshot
+ * @nr: if non-NULL, receives the number of notes
+ *
+ * Each note is one sentence naming a file, such as
+ * "firmware/acpi/tables/DMAR: not readable (permission denied): region
+ * origins are guessed" or "firmware/acpi/tables/IVRS: malformed at byte
+ * 0x38 (IVMD block shorter than 32 bytes): ignored, region origins are
+ * guessed". A table that is malformed or unreadable never makes
+ * ioas_host_load() fail.
+ *
+ * Return: an array of *@nr borrowed strings, valid until
+ * ioas_host_free(@h); NULL when *@nr is 0.
+ */
+const char *const *ioas_host_notes(const struct ioas_host *h, size_t *nr);
 
 #ifdef __cplusplus
 }

@@ -1867,6 +1867,1254 @@ static void test_host_space(void **state)
 	free(virtio);
 }
 
+/* Firmware tables (lib/host_acpi.c) -------------------------------------- */
+
+/*
+ * ACPI tables are built here byte by byte (a generator, never hand-edited
+ * hex), or read from tests/fixtures/acpi/: the DMAR that the kernel loaded
+ * in the capture deb-intel-rmrr-tcg.out (QEMU q35's DMAR plus two RMRRs,
+ * tests/kernel/mkdmar.py) and QEMU 7.2's virt IORT.
+ */
+struct t_tab {
+	uint8_t b[8192];
+	size_t n;
+};
+
+static void tt_bytes(struct t_tab *t, const void *p, size_t n)
+{
+	assert_true(n <= sizeof(t->b) - t->n);
+	if (n)
+		memcpy(t->b + t->n, p, n);
+	t->n += n;
+}
+
+static void tt_put(struct t_tab *t, size_t off, uint64_t v, size_t n)
+{
+	size_t i;
+
+	assert_true(off + n <= sizeof(t->b));
+	for (i = 0; i < n; i++)
+		t->b[off + i] = (uint8_t)(v >> (8 * i));
+}
+
+static void tt_le(struct t_tab *t, uint64_t v, size_t n)
+{
+	assert_true(n <= sizeof(t->b) - t->n);
+	tt_put(t, t->n, v, n);
+	t->n += n;
+}
+
+#define tt_u8(t, v) tt_le(t, v, 1)
+#define tt_u16(t, v) tt_le(t, v, 2)
+#define tt_u32(t, v) tt_le(t, v, 4)
+#define tt_u64(t, v) tt_le(t, v, 8)
+
+static void tt_header(struct t_tab *t, const char *sig, uint8_t rev)
+{
+	t->n = 0;
+	tt_bytes(t, sig, 4);
+	tt_u32(t, 0);		/* length, by tt_finish() */
+	tt_u8(t, rev);
+	tt_u8(t, 0);		/* checksum, by tt_finish() */
+	tt_bytes(t, "IOAS  ", 6);
+	tt_bytes(t, "IOASTEST", 8);
+	tt_u32(t, 1);
+	tt_bytes(t, "IOAS", 4);
+	tt_u32(t, 1);
+}
+
+/* Length field and checksum. */
+static void tt_finish(struct t_tab *t)
+{
+	uint8_t sum = 0;
+	size_t i;
+
+	tt_put(t, 4, t->n, 4);
+	t->b[9] = 0;
+	for (i = 0; i < t->n; i++)
+		sum = (uint8_t)(sum + t->b[i]);
+	t->b[9] = (uint8_t)(0x100 - sum);
+}
+
+static void tt_read(struct t_tab *t, const char *rel)
+{
+	char *path;
+	FILE *f;
+
+	assert_true(asprintf(&path, "%s/%s", srcdir(), rel) > 0);
+	f = fopen(path, "rb");
+	if (!f)
+		fail_msg("%s: %s", path, strerror(errno));
+	t->n = fread(t->b, 1, sizeof(t->b), f);
+	assert_true(t->n > 0 && t->n < sizeof(t->b));
+	fclose(f);
+	free(path);
+}
+
+#define DMAR_FIXTURE "tests/fixtures/acpi/q35-intel-iommu-rmrr-DMAR.dat"
+#define IORT_FIXTURE "tests/fixtures/acpi/qemu72-virt-smmuv3-IORT.dat"
+
+static void tt_dmar(struct t_tab *t)
+{
+	tt_header(t, "DMAR", 1);
+	tt_u8(t, 38);		/* host address width - 1 */
+	tt_u8(t, 1);		/* INTR_REMAP */
+	tt_bytes(t, "\0\0\0\0\0\0\0\0\0\0", 10);
+	/* DRHD, INCLUDE_PCI_ALL, no scope: walked, gives nothing */
+	tt_u16(t, 0);
+	tt_u16(t, 16);
+	tt_u8(t, 1);
+	tt_u8(t, 0);
+	tt_u16(t, 0);
+	tt_u64(t, 0xfed90000);
+}
+
+static void tt_rmrr(struct t_tab *t, uint16_t seg, uint64_t base,
+		    uint64_t limit, const uint8_t *scope, size_t slen)
+{
+	tt_u16(t, 1);
+	tt_u16(t, 24 + slen);
+	tt_u16(t, 0);
+	tt_u16(t, seg);
+	tt_u64(t, base);
+	tt_u64(t, limit);
+	tt_bytes(t, scope, slen);
+}
+
+/* PCI endpoint BB:DD.F, one hop. */
+#define SCOPE_EP(bus, dev, fn) 1, 8, 0, 0, 0, bus, dev, fn
+
+static void tt_ivrs(struct t_tab *t)
+{
+	tt_header(t, "IVRS", 2);
+	tt_u32(t, 0x00203041);	/* IVinfo */
+	tt_u64(t, 0);
+	/* IVHD type 0x10 with one 4-byte "all devices" entry: skipped */
+	tt_u8(t, 0x10);
+	tt_u8(t, 0xb0);
+	tt_u16(t, 28);
+	tt_u16(t, 0x0002);
+	tt_u16(t, 0x40);
+	tt_u64(t, 0xfeb80000);
+	tt_u16(t, 0);
+	tt_u16(t, 0);
+	tt_u32(t, 0);
+	tt_u32(t, 0x00000001);
+}
+
+static void tt_ivmd(struct t_tab *t, uint8_t type, uint8_t flags,
+		    uint16_t devid, uint16_t aux, uint64_t start, uint64_t len)
+{
+	tt_u8(t, type);
+	tt_u8(t, flags);
+	tt_u16(t, 32);
+	tt_u16(t, devid);
+	tt_u16(t, aux);
+	tt_u16(t, 0);		/* PCI segment */
+	tt_bytes(t, "\0\0\0\0\0\0", 6);
+	tt_u64(t, start);
+	tt_u64(t, len);
+}
+
+#define IORT_SMMU 0x48		/* the SMMUv3 node of QEMU's IORT */
+#define IORT_NODES 36		/* node_count field */
+#define IORT_NC_AT 0xec		/* tt_iort_rmr()'s named component */
+#define IORT_RMR_AT (0xec + 60)	/* and its RMR node */
+
+/*
+ * QEMU's IORT (ITS group, SMMUv3 at 0x48, root complex mapping requester
+ * IDs 0-0x200 to stream IDs 0-0x200 on it), revision @rev, plus a named
+ * component "\_SB_.ETH0" whose IDs 0-3 are stream IDs 0x10-0x13, plus an
+ * RMR node with "remap permitted" whose one ID mapping gives stream IDs
+ * 8-0x11, and two descriptors: [0x80000000, 1 MiB] and the unaligned
+ * [0x80001000, 0x1800 bytes].
+ */
+static void tt_iort_rmr(struct t_tab *t, uint8_t rev)
+{
+	static const char name[] = "\\_SB_.ETH0";
+	size_t nc = 0, name_len = sizeof(name), pad;
+
+	tt_read(t, IORT_FIXTURE);
+	t->b[8] = rev;
+	/* named component */
+	nc = t->n;
+	pad = (16 + 13 + name_len + 3) / 4 * 4;
+	tt_u8(t, 1);
+	tt_u16(t, pad + 20);
+	tt_u8(t, 4);
+	tt_u32(t, 3);
+	tt_u32(t, 1);
+	tt_u32(t, pad);
+	tt_u32(t, 0);
+	tt_u64(t, 0);
+	tt_u8(t, 48);
+	tt_bytes(t, name, name_len);
+	while (t->n - nc < pad)
+		tt_u8(t, 0);
+	tt_u32(t, 0);		/* input base */
+	tt_u32(t, 3);		/* id count - 1 */
+	tt_u32(t, 0x10);	/* output base */
+	tt_u32(t, IORT_SMMU);
+	tt_u32(t, 0);
+	/* RMR */
+	tt_u8(t, 6);
+	tt_u16(t, 28 + 20 + 2 * 20);
+	tt_u8(t, 3);
+	tt_u32(t, 4);
+	tt_u32(t, 1);		/* mapping count */
+	tt_u32(t, 28);		/* mapping offset */
+	tt_u32(t, 1 | 5 << 2);	/* remap permitted, normal IWB-OWB */
+	tt_u32(t, 2);		/* descriptors */
+	tt_u32(t, 48);
+	tt_u32(t, 0);
+	tt_u32(t, 9);		/* stream IDs 8..0x11 */
+	tt_u32(t, 8);
+	tt_u32(t, IORT_SMMU);
+	tt_u32(t, 0);
+	tt_u64(t, 0x80000000);
+	tt_u64(t, 0x100000);
+	tt_u32(t, 0);
+	tt_u64(t, 0x80001000);
+	tt_u64(t, 0x1800);
+	tt_u32(t, 0);
+	tt_put(t, IORT_NODES, 5, 4);
+	tt_finish(t);
+}
+
+/* Parse that must fail with -EBADMSG at @off, leaving @l alone. */
+static void t_acpi_bad(const struct t_tab *t, size_t off, const char *why)
+{
+	struct ioas_acpi_resv_list l = IOAS_ACPI_RESV_LIST_INIT;
+	struct ioas_diag d;
+
+	l.nr = 7;		/* a poison the failure must not touch */
+	assert_int_equal(ioas_acpi_parse(t->b, t->n, &l, &d), -EBADMSG);
+	assert_int_equal(l.nr, 7);
+	assert_null(l.v);
+	assert_non_null(d.reason);
+	if (why && !strstr(d.reason, why))
+		fail_msg("reason \"%s\", expected \"%s\"", d.reason, why);
+	if (off != SIZE_MAX && d.offset != off)
+		fail_msg("offset %zu, expected %zu (%s)", d.offset, off,
+			 d.reason);
+}
+
+static void t_acpi_ok(const struct t_tab *t, struct ioas_acpi_resv_list *l,
+		      size_t nr)
+{
+	struct ioas_diag d;
+	int rc = ioas_acpi_parse(t->b, t->n, l, &d);
+
+	if (rc < 0)
+		fail_msg("parse: %d at %zu (%s)", rc, d.offset, d.reason);
+	assert_int_equal(rc, nr);
+	assert_int_equal(l->nr, nr);
+}
+
+static void check_resv(const struct ioas_acpi_resv *e, uint64_t start,
+		       uint64_t last, uint32_t origin, uint32_t flags)
+{
+	if (!(e->flags & IOAS_ACPI_RESV_NO_REGION)) {
+		assert_int_equal(e->range.start, start);
+		assert_int_equal(e->range.last, last);
+	}
+	assert_int_equal(e->origin, origin);
+	assert_int_equal(e->flags, flags);
+}
+
+static void check_dev(const struct ioas_acpi_dev *x, uint32_t kind,
+		      uint32_t first, uint32_t last)
+{
+	assert_int_equal(x->kind, kind);
+	assert_int_equal(x->first, first);
+	assert_int_equal(x->last, last);
+}
+
+/* The real DMAR of the RMRR capture: two RMRRs, one endpoint each. */
+static void test_acpi_dmar_fixture(void **state)
+{
+	struct ioas_acpi_resv_list l = IOAS_ACPI_RESV_LIST_INIT;
+	struct t_tab t;
+
+	(void)state;
+	tt_read(&t, DMAR_FIXTURE);
+	t_acpi_ok(&t, &l, 2);
+	assert_int_equal(l.table, IOAS_ACPI_DMAR);
+	assert_int_equal(l.flags, 0);
+	assert_int_equal(l.revision, 1);
+	/* dmesg: "RMRR base: 0x00000040000000 end: 0x00000040ffffff" */
+	check_resv(&l.v[0], 0x40000000, 0x40ffffff, IOAS_ORIGIN_RMRR, 0);
+	assert_int_equal(l.v[0].types,
+			 1u << IOAS_REGION_DIRECT |
+				 1u << IOAS_REGION_DIRECT_RELAXABLE);
+	assert_int_equal(l.v[0].prot, IOAS_PROT_READ | IOAS_PROT_WRITE);
+	assert_int_equal(l.v[0].offset, 0x88);
+	assert_null(l.v[0].note);
+	assert_int_equal(l.v[0].nr_devs, 1);
+	/* the xHCI, 00:10.0 */
+	check_dev(&l.v[0].devs[0], IOAS_ACPI_DEV_PCI, 0x80, 0x80);
+	assert_int_equal(l.v[0].devs[0].path_len, 1);
+	assert_int_equal(l.v[0].devs[0].path[0], 0x10);
+	assert_int_equal(l.v[0].devs[0].path[1], 0);
+	/* the e1000e, 00:01.0 */
+	check_resv(&l.v[1], 0x50000000, 0x500fffff, IOAS_ORIGIN_RMRR, 0);
+	check_dev(&l.v[1].devs[0], IOAS_ACPI_DEV_PCI, 0x08, 0x08);
+	ioas_acpi_resv_list_fini(&l);
+	assert_null(l.v);
+	ioas_acpi_resv_list_fini(NULL);
+}
+
+/* Scope kinds, and the RMRRs Linux warns about. */
+static void test_acpi_dmar_scopes(void **state)
+{
+	static const uint8_t ep_bridge[] = {
+		SCOPE_EP(0, 0x1f, 0),
+		2, 8, 0, 0, 0, 0, 0x1c, 0,		/* bridge 00:1c.0 */
+		1, 10, 0, 0, 0, 0, 0x1c, 1, 0, 0,	/* 00:1c.1 -> 00.0 */
+		3, 8, 0, 0, 2, 0xf0, 0x1f, 0,		/* IOAPIC: left out */
+		5, 8, 0, 0, 1, 0, 0x15, 0,		/* namespace: out */
+		1, 6, 0, 0, 0, 0,			/* empty path */
+		1, 8, 0, 0, 0, 0, 32, 0,		/* slot 32: no device */
+	};
+	static const uint8_t ep[] = { SCOPE_EP(0, 0x14, 0) };
+	struct ioas_acpi_resv_list l = IOAS_ACPI_RESV_LIST_INIT;
+	struct t_tab t;
+
+	(void)state;
+	tt_dmar(&t);
+	tt_rmrr(&t, 0, 0xe8000, 0xeffff, ep_bridge, sizeof(ep_bridge));
+	/* not 4 KiB aligned: used as it is, with a warning */
+	tt_rmrr(&t, 1, 0x3e2e0800, 0x3e2fffff, ep, sizeof(ep));
+	/* limit below base: no region */
+	tt_rmrr(&t, 0, 0x50000000, 0x4fffffff, ep, sizeof(ep));
+	/* no device */
+	tt_rmrr(&t, 0, 0x60000000, 0x600fffff, NULL, 0);
+	tt_finish(&t);
+	t_acpi_ok(&t, &l, 4);
+
+	check_resv(&l.v[0], 0xe8000, 0xeffff, IOAS_ORIGIN_RMRR, 0);
+	assert_int_equal(l.v[0].nr_devs, 3);
+	check_dev(&l.v[0].devs[0], IOAS_ACPI_DEV_PCI, 0xf8, 0xf8);
+	check_dev(&l.v[0].devs[1], IOAS_ACPI_DEV_PCI_BRIDGE, 0xe0, 0xe0);
+	assert_int_equal(l.v[0].devs[1].path_len, 1);
+	/* a path through a bridge: the first hop only */
+	check_dev(&l.v[0].devs[2], IOAS_ACPI_DEV_PCI_PATH, 0xe1, 0xe1);
+	assert_int_equal(l.v[0].devs[2].path_len, 2);
+	assert_memory_equal(l.v[0].devs[2].path, "\x1c\x01\x00\x00", 4);
+
+	check_resv(&l.v[1], 0x3e2e0800, 0x3e2fffff, IOAS_ORIGIN_RMRR,
+		   IOAS_ACPI_RESV_FW_BUG);
+	assert_int_equal(l.v[1].segment, 1);
+	assert_int_equal(l.v[1].devs[0].segment, 1);
+	assert_non_null(l.v[1].note);
+	check_resv(&l.v[2], 0, 0, IOAS_ORIGIN_RMRR,
+		   IOAS_ACPI_RESV_NO_REGION | IOAS_ACPI_RESV_FW_BUG);
+	assert_int_equal(l.v[2].table_start, 0x50000000);
+	assert_int_equal(l.v[2].table_last, 0x4fffffff);
+	check_resv(&l.v[3], 0x60000000, 0x600fffff, IOAS_ORIGIN_RMRR, 0);
+	assert_int_equal(l.v[3].nr_devs, 0);
+	assert_null(l.v[3].devs);
+	assert_non_null(strstr(l.v[3].note, "no device"));
+	ioas_acpi_resv_list_fini(&l);
+
+	/* Linux refuses a DMAR with a host address width below 12 bits. */
+	tt_dmar(&t);
+	t.b[36] = 10;
+	tt_finish(&t);
+	t_acpi_bad(&t, 36, "host address width");
+}
+
+/* IVMD of each type, Linux's page rounding, and what 6.12 ignores. */
+static void test_acpi_ivrs_ivmd(void **state)
+{
+	struct ioas_acpi_resv_list l = IOAS_ACPI_RESV_LIST_INIT;
+	struct t_tab t;
+
+	(void)state;
+	tt_ivrs(&t);
+	/* all devices, unity map, read+write */
+	tt_ivmd(&t, 0x20, 0x07, 0, 0, 0x10000000, 0x100000);
+	/* one device (01:00.0), exclusion range */
+	tt_ivmd(&t, 0x21, 0x08, 0x0100, 0, 0x20000000, 0x2000);
+	/* a range (00:08.0-00:0f.7), unity, read only, unaligned */
+	tt_ivmd(&t, 0x22, 0x03, 0x0040, 0x007f, 0x30000800, 0x1000);
+	/* neither unity nor exclusion: Linux ignores it */
+	tt_ivmd(&t, 0x21, 0x06, 0x0100, 0, 0x40000000, 0x1000);
+	/* zero length: no region */
+	tt_ivmd(&t, 0x21, 0x01, 0x0100, 0, 0x50000000, 0);
+	/* a range that ends below its start */
+	tt_ivmd(&t, 0x22, 0x01, 0x0080, 0x0040, 0x60000000, 0x1000);
+	tt_finish(&t);
+	t_acpi_ok(&t, &l, 6);
+	assert_int_equal(l.table, IOAS_ACPI_IVRS);
+
+	check_resv(&l.v[0], 0x10000000, 0x100fffff, IOAS_ORIGIN_IVMD, 0);
+	assert_int_equal(l.v[0].types, 1u << IOAS_REGION_DIRECT);
+	assert_int_equal(l.v[0].prot, IOAS_PROT_READ | IOAS_PROT_WRITE);
+	assert_int_equal(l.v[0].table_flags, 0x07);
+	assert_int_equal(l.v[0].offset, 48 + 28);
+	check_dev(&l.v[0].devs[0], IOAS_ACPI_DEV_PCI_ALL, 0, 0xffff);
+
+	/* 6.12 reports an exclusion range as direct, read+write */
+	check_resv(&l.v[1], 0x20000000, 0x20001fff, IOAS_ORIGIN_IVMD, 0);
+	assert_int_equal(l.v[1].types, 1u << IOAS_REGION_DIRECT);
+	assert_int_equal(l.v[1].prot, IOAS_PROT_READ | IOAS_PROT_WRITE);
+	check_dev(&l.v[1].devs[0], IOAS_ACPI_DEV_PCI, 0x100, 0x100);
+
+	/* start rounded up: the first partial page is lost */
+	check_resv(&l.v[2], 0x30001000, 0x30001fff, IOAS_ORIGIN_IVMD,
+		   IOAS_ACPI_RESV_ADJUSTED);
+	assert_int_equal(l.v[2].table_start, 0x30000800);
+	assert_int_equal(l.v[2].table_last, 0x300017ff);
+	assert_int_equal(l.v[2].prot, IOAS_PROT_READ);
+	check_dev(&l.v[2].devs[0], IOAS_ACPI_DEV_PCI, 0x40, 0x7f);
+
+	check_resv(&l.v[3], 0, 0, IOAS_ORIGIN_IVMD, IOAS_ACPI_RESV_NO_REGION);
+	assert_non_null(strstr(l.v[3].note, "ignores"));
+	check_resv(&l.v[4], 0, 0, IOAS_ORIGIN_IVMD, IOAS_ACPI_RESV_NO_REGION);
+	check_resv(&l.v[5], 0x60000000, 0x60000fff, IOAS_ORIGIN_IVMD, 0);
+	assert_int_equal(l.v[5].nr_devs, 0);
+	ioas_acpi_resv_list_fini(&l);
+
+	/* PAGE_ALIGN() of a start in the last page wraps to 0 in the
+	 * kernel, and so here: Linux reports [0, 0xfff]. */
+	tt_ivrs(&t);
+	tt_ivmd(&t, 0x21, 0x01, 0, 0, UINT64_MAX - 0x800, 0x1000);
+	/* a length that rounds up to 2^64 is 0: no region */
+	tt_ivmd(&t, 0x21, 0x01, 0, 0, 0x1000, UINT64_MAX - 0x10);
+	tt_finish(&t);
+	t_acpi_ok(&t, &l, 2);
+	check_resv(&l.v[0], 0, 0xfff, IOAS_ORIGIN_IVMD,
+		   IOAS_ACPI_RESV_ADJUSTED);
+	assert_true(l.v[1].flags & IOAS_ACPI_RESV_NO_REGION);
+	ioas_acpi_resv_list_fini(&l);
+}
+
+/* QEMU's real IORT has no RMR; the walk still checks every node. */
+static void test_acpi_iort(void **state)
+{
+	struct ioas_acpi_resv_list l = IOAS_ACPI_RESV_LIST_INIT;
+	const struct ioas_acpi_resv *e;
+	struct t_tab t;
+
+	(void)state;
+	tt_read(&t, IORT_FIXTURE);
+	assert_int_equal(t.n, 0xec);
+	t_acpi_ok(&t, &l, 0);
+	assert_int_equal(l.table, IOAS_ACPI_IORT);
+	assert_int_equal(l.revision, 3);
+	assert_int_equal(l.flags, 0);
+	ioas_acpi_resv_list_fini(&l);
+
+	/* With an RMR node, in a revision 5 (E.d) table */
+	tt_iort_rmr(&t, 5);
+	t_acpi_ok(&t, &l, 2);
+	e = &l.v[0];
+	check_resv(e, 0x80000000, 0x800fffff, IOAS_ORIGIN_IORT_RMR, 0);
+	assert_int_equal(e->types, 1u << IOAS_REGION_DIRECT_RELAXABLE);
+	assert_int_equal(e->prot,
+			 IOAS_PROT_READ | IOAS_PROT_WRITE | IOAS_PROT_CACHE);
+	assert_int_equal(e->table_flags, 1 | 5 << 2);
+	/* its stream IDs, the requester IDs QEMU's root complex maps onto
+	 * them, and the named component's IDs */
+	assert_int_equal(e->nr_devs, 3);
+	check_dev(&e->devs[0], IOAS_ACPI_DEV_STREAM, 8, 0x11);
+	assert_int_equal(e->devs[0].iommu, IORT_SMMU);
+	check_dev(&e->devs[1], IOAS_ACPI_DEV_PCI, 8, 0x11);
+	assert_int_equal(e->devs[1].segment, 0);
+	check_dev(&e->devs[2], IOAS_ACPI_DEV_NAMED, 0, 1);
+	assert_string_equal(e->devs[2].name, "\\_SB_.ETH0");
+	/* Not 64 KiB aligned: widened to 4 KiB pages, with a warning */
+	e = &l.v[1];
+	check_resv(e, 0x80001000, 0x80002fff, IOAS_ORIGIN_IORT_RMR,
+		   IOAS_ACPI_RESV_FW_BUG | IOAS_ACPI_RESV_ADJUSTED);
+	assert_ptr_equal(e->devs, l.v[0].devs);
+	ioas_acpi_resv_list_fini(&l);
+
+	/* Linux 6.12 ignores RMR nodes before revision 5 */
+	tt_iort_rmr(&t, 3);
+	t_acpi_ok(&t, &l, 2);
+	assert_true(l.v[0].flags & IOAS_ACPI_RESV_NO_REGION);
+	assert_non_null(strstr(l.v[0].note, "revision"));
+	ioas_acpi_resv_list_fini(&l);
+}
+
+/* Every malformation is refused with its offset; nothing is read past the
+ * end (ASan, valgrind); *out stays as it was. */
+static void test_acpi_hostile(void **state)
+{
+	static const uint8_t ep[] = { SCOPE_EP(0, 0x14, 0) };
+	struct ioas_acpi_resv_list l = IOAS_ACPI_RESV_LIST_INIT;
+	struct ioas_diag d;
+	struct t_tab t, u;
+	size_t rmrr;
+
+	(void)state;
+	assert_int_equal(ioas_acpi_parse(NULL, 0, &l, &d), -EINVAL);
+	tt_read(&t, DMAR_FIXTURE);
+	assert_int_equal(ioas_acpi_parse(t.b, t.n, NULL, &d), -EINVAL);
+
+	/* shorter than a header; wrong signature */
+	t_acpi_bad(&(struct t_tab){ .n = 35 }, 35, "header");
+	u = t;
+	memcpy(u.b, "APIC", 4);
+	t_acpi_bad(&u, 0, "not a DMAR, IVRS or IORT");
+	/* length field beyond the data, below the header */
+	u = t;
+	u.n--;
+	t_acpi_bad(&u, 4, "larger than the data");
+	u = t;
+	tt_put(&u, 4, 35, 4);
+	t_acpi_bad(&u, 4, "below");
+	/* bytes after the length field are not part of the table */
+	u = t;
+	tt_u32(&u, 0xffffffff);
+	t_acpi_ok(&u, &l, 2);
+	ioas_acpi_resv_list_fini(&l);
+
+	/* structure past the end; zero-length; shorter than its header */
+	tt_dmar(&u);
+	rmrr = u.n;
+	tt_rmrr(&u, 0, 0x40000000, 0x40ffffff, ep, sizeof(ep));
+	tt_finish(&u);
+	t = u;
+	tt_put(&t, rmrr + 2, 33, 2);
+	tt_finish(&t);
+	t_acpi_bad(&t, rmrr, "past the end of the table");
+	t = u;
+	tt_put(&t, rmrr + 2, 0, 2);
+	tt_finish(&t);
+	t_acpi_bad(&t, rmrr, "zero-length structure");
+	t = u;
+	tt_put(&t, rmrr + 2, 3, 2);
+	tt_finish(&t);
+	t_acpi_bad(&t, rmrr, "shorter than its 4-byte header");
+	t = u;
+	tt_put(&t, rmrr + 2, 20, 2);
+	tt_finish(&t);
+	t_acpi_bad(&t, rmrr, "RMRR shorter than 24 bytes");
+	/* a structure header cut by the end of the table */
+	t = u;
+	tt_u16(&t, 1);
+	tt_finish(&t);
+	t_acpi_bad(&t, t.n - 2, "structure header past the end");
+
+	/* truncated device scope: longer than its RMRR; a half header;
+	 * zero-length; shorter than 6 */
+	t = u;
+	t.b[rmrr + 24 + 1] = 9;
+	tt_finish(&t);
+	t_acpi_bad(&t, rmrr + 24, "truncated device scope");
+	t = u;
+	tt_put(&t, rmrr + 2, 24 + 8 + 3, 2);
+	tt_u8(&t, 1);
+	tt_u8(&t, 8);
+	tt_u8(&t, 0);
+	tt_finish(&t);
+	t_acpi_bad(&t, rmrr + 32, "truncated device scope");
+	t = u;
+	t.b[rmrr + 24 + 1] = 0;
+	tt_finish(&t);
+	t_acpi_bad(&t, rmrr + 24, "zero-length device scope");
+	t = u;
+	t.b[rmrr + 24 + 1] = 5;
+	tt_finish(&t);
+	t_acpi_bad(&t, rmrr + 24, "shorter than 6");
+
+	/* Bad checksum: Linux (ACPICA) warns and uses a DMAR or IORT... */
+	t = u;
+	t.b[9] ^= 0x55;
+	memset(&d, 0xa5, sizeof(d));
+	assert_int_equal(ioas_acpi_parse(t.b, t.n, &l, &d), 1);
+	assert_int_equal(l.flags, IOAS_ACPI_BAD_CHECKSUM);
+	assert_int_equal(d.offset, 9);
+	assert_non_null(strstr(d.reason, "checksum"));
+	ioas_acpi_resv_list_fini(&l);
+	tt_iort_rmr(&t, 5);
+	t.b[9] ^= 1;
+	assert_int_equal(ioas_acpi_parse(t.b, t.n, &l, &d), 2);
+	assert_int_equal(l.flags, IOAS_ACPI_BAD_CHECKSUM);
+	ioas_acpi_resv_list_fini(&l);
+	/* ...and a clean table clears the reason */
+	assert_int_equal(ioas_acpi_parse(u.b, u.n, &l, &d), 1);
+	assert_null(d.reason);
+	assert_int_equal(l.flags, 0);
+	/* A failure leaves a full list as it was. */
+	t = u;
+	memcpy(t.b, "XXXX", 4);
+	{
+		struct ioas_acpi_resv *v = l.v;
+
+		assert_int_equal(ioas_acpi_parse(t.b, t.n, &l, &d), -EBADMSG);
+		assert_ptr_equal(l.v, v);
+		assert_int_equal(l.nr, 1);
+		assert_int_equal(l.table, IOAS_ACPI_DMAR);
+	}
+	ioas_acpi_resv_list_fini(&l);
+
+	/* ...the AMD-Vi driver refuses an IVRS with a bad checksum. */
+	tt_ivrs(&t);
+	tt_ivmd(&t, 0x20, 0x07, 0, 0, 0x10000000, 0x1000);
+	tt_finish(&t);
+	u = t;
+	t.b[9] ^= 1;
+	t_acpi_bad(&t, 9, "AMD-Vi");
+	/* IVRS blocks: zero-length, short IVMD, past the end */
+	t = u;
+	tt_put(&t, 76 + 2, 0, 2);
+	tt_finish(&t);
+	t_acpi_bad(&t, 76, "zero-length block");
+	t = u;
+	tt_put(&t, 76 + 2, 24, 2);
+	tt_u64(&t, 0);
+	tt_finish(&t);
+	t_acpi_bad(&t, 76, "IVMD block shorter than 32 bytes");
+	t = u;
+	tt_put(&t, 76 + 2, 36, 2);
+	tt_finish(&t);
+	t_acpi_bad(&t, 76, "block past the end");
+	t = u;
+	tt_put(&t, 48 + 2, 2, 2);
+	tt_finish(&t);
+	t_acpi_bad(&t, 48, "shorter than its 4-byte header");
+	tt_header(&t, "IVRS", 2);
+	tt_finish(&t);
+	t_acpi_bad(&t, 36, "shorter than its 48-byte header");
+
+	/* IORT: nodes and references */
+	tt_read(&u, IORT_FIXTURE);
+	t = u;
+	tt_put(&t, 40, 0x20, 4);
+	tt_finish(&t);
+	t_acpi_bad(&t, 40, "node offset inside the table header");
+	t = u;
+	tt_put(&t, 40, 0x1000, 4);
+	tt_finish(&t);
+	t_acpi_bad(&t, 40, "node offset past the end");
+	t = u;
+	tt_put(&t, IORT_NODES, 4, 4);	/* one node more than there is */
+	tt_finish(&t);
+	t_acpi_bad(&t, 0xec, "node header past the end");
+	t = u;
+	tt_put(&t, 0x48 + 1, 0, 2);
+	tt_finish(&t);
+	t_acpi_bad(&t, 0x48, "zero-length node");
+	t = u;
+	tt_put(&t, 0x48 + 1, 8, 2);
+	tt_finish(&t);
+	t_acpi_bad(&t, 0x48, "shorter than its 16-byte header");
+	t = u;
+	tt_put(&t, 0xa0 + 1, 0x50, 2);
+	tt_finish(&t);
+	t_acpi_bad(&t, 0xa0, "node past the end");
+	t = u;
+	tt_put(&t, 0xa0 + 8, 3, 4);	/* three mappings, room for two */
+	tt_finish(&t);
+	t_acpi_bad(&t, 0xa0 + 12, "ID mapping array past the end");
+	t = u;
+	tt_put(&t, 0xa0 + 12, 8, 4);	/* mappings inside the header */
+	tt_finish(&t);
+	t_acpi_bad(&t, 0xa0 + 12, "ID mapping array");
+	t = u;
+	tt_put(&t, 0xd0, 0x49, 4);	/* reference into the SMMU node */
+	tt_finish(&t);
+	t_acpi_bad(&t, 0xc4, "not a node");
+	t = u;
+	tt_put(&t, 0xa0 + 1, 28, 2);	/* root complex cut short */
+	tt_put(&t, 0xa0 + 8, 0, 4);
+	tt_finish(&t);
+	t_acpi_bad(&t, 0xa0, "root complex node shorter");
+	tt_iort_rmr(&u, 5);
+	t = u;
+	t.b[IORT_NC_AT + 29 + 10] = 'X';	/* the name's NUL */
+	tt_finish(&t);
+	t_acpi_bad(&t, IORT_NC_AT, "without its terminating NUL");
+	t = u;
+	tt_put(&t, IORT_RMR_AT + 20, 3, 4);	/* three descriptors */
+	tt_finish(&t);
+	t_acpi_bad(&t, IORT_RMR_AT + 24, "descriptors past the end");
+	t = u;
+	tt_put(&t, IORT_RMR_AT + 1, 24, 2);
+	tt_finish(&t);
+	t_acpi_bad(&t, IORT_RMR_AT + 12, "mapping array past the end");
+	t = u;
+	tt_put(&t, IORT_RMR_AT + 1, 26, 2);
+	tt_put(&t, IORT_RMR_AT + 8, 0, 4);
+	tt_finish(&t);
+	t_acpi_bad(&t, IORT_RMR_AT, "RMR node shorter than 28");
+	tt_header(&t, "IORT", 5);
+	tt_finish(&t);
+	t_acpi_bad(&t, 36, "shorter than its 48-byte header");
+}
+
+/*
+ * Every prefix and every single-byte change of the real tables parses or
+ * is refused cleanly: no crash, no read past the end (run under ASan and
+ * valgrind), and a refusal writes nothing.
+ */
+static void test_acpi_mutations(void **state)
+{
+	struct t_tab t, u;
+	size_t i, k;
+	int which;
+
+	(void)state;
+	for (which = 0; which < 3; which++) {
+		if (which == 0)
+			tt_read(&t, DMAR_FIXTURE);
+		else if (which == 1)
+			tt_iort_rmr(&t, 5);
+		else {
+			tt_ivrs(&t);
+			tt_ivmd(&t, 0x22, 0x07, 0, 0xff, 0x10000000, 0x1000);
+			tt_finish(&t);
+		}
+		for (i = 0; i <= t.n; i++) {
+			struct ioas_acpi_resv_list l = IOAS_ACPI_RESV_LIST_INIT;
+			uint8_t *copy = malloc(i ? i : 1);
+			int rc;
+
+			memcpy(copy, t.b, i);
+			rc = ioas_acpi_parse(copy, i, &l, NULL);
+			assert_true(rc >= 0 || rc == -EBADMSG);
+			if (rc < 0)
+				assert_null(l.v);
+			ioas_acpi_resv_list_fini(&l);
+			free(copy);
+		}
+		for (i = 0; i < t.n; i++) {
+			for (k = 0; k < 4; k++) {
+				static const uint8_t vals[] = { 0, 1, 0x7f,
+								0xff };
+				struct ioas_acpi_resv_list l =
+					IOAS_ACPI_RESV_LIST_INIT;
+				int rc;
+
+				u = t;
+				u.b[i] = vals[k];
+				rc = ioas_acpi_parse(u.b, u.n, &l, NULL);
+				assert_true(rc >= 0 || rc == -EBADMSG);
+				ioas_acpi_resv_list_fini(&l);
+			}
+		}
+	}
+}
+
+/* Each allocation of a parse fails in turn: -ENOMEM, nothing changed. */
+static void test_acpi_fail_nth(void **state)
+{
+	struct t_tab tabs[2];
+	size_t i;
+
+	(void)state;
+	if (!ioas_fail_nth_supported_())
+		skip();
+	tt_iort_rmr(&tabs[0], 5);
+	tt_read(&tabs[1], DMAR_FIXTURE);
+	for (i = 0; i < 2; i++) {
+		unsigned long n;
+
+		for (n = 1;; n++) {
+			struct ioas_acpi_resv_list l = IOAS_ACPI_RESV_LIST_INIT;
+			bool pending;
+			int rc;
+
+			ioas_fail_nth_set_(n);
+			rc = ioas_acpi_parse(tabs[i].b, tabs[i].n, &l, NULL);
+			pending = ioas_fail_nth_pending_();
+			ioas_fail_nth_set_(0);
+			if (rc >= 0) {
+				if (!pending)
+					fail_msg("n=%lu: failure swallowed", n);
+				ioas_acpi_resv_list_fini(&l);
+				break;
+			}
+			assert_int_equal(rc, -ENOMEM);
+			assert_null(l.v);
+			assert_true(n < 100);
+		}
+		/* IORT: the node index and the result; DMAR: the result */
+		assert_int_equal(n, i == 0 ? 3 : 2);
+	}
+}
+
+/* The capture's host with its DMAR: both RMRR regions are confirmed. */
+static void test_host_acpi_dmar_example(void **state)
+{
+	char *root = example("intel-rmrr-dmar"), *plain = example("intel-rmrr");
+	struct ioas_host *h = t_load(root), *hp = t_load(plain);
+	const struct ioas_acpi_resv_list *l;
+	const struct ioas_host_group *g, *gp;
+	struct ioas_host_origin o;
+	size_t i, j, nr;
+
+	(void)state;
+	assert_int_equal(ioas_host_flags(h), 0);
+	assert_null(ioas_host_notes(h, &nr));
+	assert_int_equal(nr, 0);
+	l = ioas_host_acpi(h, IOAS_ACPI_DMAR);
+	assert_non_null(l);
+	assert_int_equal(l->nr, 2);
+	assert_null(ioas_host_acpi(h, IOAS_ACPI_IVRS));
+	assert_null(ioas_host_acpi(h, IOAS_ACPI_IORT));
+	assert_null(ioas_host_acpi(h, IOAS_ACPI_NONE));
+	assert_null(ioas_host_acpi(h, 99));
+	assert_null(ioas_host_acpi(hp, IOAS_ACPI_DMAR));
+
+	/* Group 1 (e1000e): the direct RMRR, read from the table */
+	g = ioas_host_group_find(h, 1);
+	assert_true(g->flags & IOAS_HOST_GROUP_ORIGINS_FROM_FIRMWARE);
+	/* the x86 MSI range is still a guess */
+	assert_true(g->flags & IOAS_HOST_GROUP_ORIGINS_GUESSED);
+	check_region(&g->regions[0], 0x50000000, 0x500fffff,
+		     IOAS_REGION_DIRECT, IOAS_ORIGIN_RMRR);
+	assert_int_equal(ioas_host_region_origin(h, 1, 0, &o), 0);
+	assert_int_equal(o.table, IOAS_ACPI_DMAR);
+	assert_int_equal(o.flags, IOAS_HOST_ORIGIN_DEVICE_MATCHED);
+	assert_int_equal(o.nr_entries, 1);
+	assert_int_equal(o.entries[0], 1);
+	assert_int_equal(l->v[o.entries[0]].range.start, 0x50000000);
+	assert_int_equal(ioas_host_region_origin(h, 1, 1, &o), 0);
+	assert_int_equal(o.table, IOAS_ACPI_NONE);
+	assert_int_equal(o.nr_entries, 0);
+	assert_null(o.entries);
+	assert_int_equal(ioas_host_region_origin(h, 1, 2, &o), -EINVAL);
+	assert_int_equal(ioas_host_region_origin(h, 9, 0, &o), -ENOENT);
+	assert_int_equal(ioas_host_region_origin(h, 1, 0, NULL), -EINVAL);
+	assert_int_equal(ioas_host_region_origin(NULL, 1, 0, &o), -EINVAL);
+
+	/* Group 4 (xHCI): the relaxable one */
+	g = ioas_host_group_find(h, 4);
+	assert_true(g->flags & IOAS_HOST_GROUP_ORIGINS_FROM_FIRMWARE);
+	assert_int_equal(ioas_host_region_origin(h, 4, 0, &o), 0);
+	assert_int_equal(o.table, IOAS_ACPI_DMAR);
+	assert_int_equal(o.entries[0], 0);
+	check_usable(g, usable_intel39, 2);
+
+	/* Group 5's floppy range is not in the table: guessed, as before */
+	g = ioas_host_group_find(h, 5);
+	assert_false(g->flags & IOAS_HOST_GROUP_ORIGINS_FROM_FIRMWARE);
+	check_region(&g->regions[0], 0, 0xffffff,
+		     IOAS_REGION_DIRECT_RELAXABLE, IOAS_ORIGIN_ISA_FLOPPY);
+
+	/* Otherwise the same snapshot as without the table. */
+	assert_int_equal(ioas_host_nr_groups(h), ioas_host_nr_groups(hp));
+	for (i = 0; i < ioas_host_nr_groups(h); i++) {
+		g = ioas_host_group_peek(h, i);
+		gp = ioas_host_group_peek(hp, i);
+		assert_int_equal(g->flags &
+					 ~IOAS_HOST_GROUP_ORIGINS_FROM_FIRMWARE,
+				 gp->flags);
+		assert_int_equal(g->nr_regions, gp->nr_regions);
+		for (j = 0; j < g->nr_regions; j++) {
+			check_region(&g->regions[j],
+				     gp->regions[j].range.start,
+				     gp->regions[j].range.last,
+				     gp->regions[j].type,
+				     gp->regions[j].origin);
+			assert_int_equal(g->regions[j].prot,
+					 gp->regions[j].prot);
+		}
+		assert_int_equal(g->nr_usable, gp->nr_usable);
+		assert_int_equal(g->usable_err, gp->usable_err);
+		if (g->usable_note)
+			assert_string_equal(g->usable_note, gp->usable_note);
+	}
+	ioas_host_free(h);
+	ioas_host_free(hp);
+	free(root);
+	free(plain);
+}
+
+/* A one-group tree behind @unit, with @regions and devices @devs (a
+ * space-separated list of names). */
+static void t_fw_tree(const char *root, const char *unit, const char *regions,
+		      const char *devs)
+{
+	char rel[PATH_MAX], *copy = strdup(devs), *p, *save = NULL;
+
+	t_write(root, "kernel/iommu_groups/0/reserved_regions", regions);
+	t_write(root, "kernel/iommu_groups/0/type", "DMA\n");
+	for (p = strtok_r(copy, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
+		snprintf(rel, sizeof(rel), "kernel/iommu_groups/0/devices/%s", p);
+		t_mkdirs(root, rel);
+		snprintf(rel, sizeof(rel), "class/iommu/%s/devices/%s", unit, p);
+		t_mkdirs(root, rel);
+	}
+	free(copy);
+}
+
+static void t_fw_table(const char *root, const char *name,
+		       const struct t_tab *t)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "firmware/acpi/tables/%s", name);
+	t_write_n(root, rel, (const char *)t->b, t->n);
+}
+
+/* Origin of region @i of group 0: the table, or 0 for a guess. */
+static uint32_t t_origin_table(struct ioas_host *h, size_t i,
+			       struct ioas_host_origin *o)
+{
+	assert_int_equal(ioas_host_region_origin(h, 0, i, o), 0);
+	return o->table;
+}
+
+#define R_DIRECT(s, l) "0x" s " 0x" l " direct\n"
+
+static void test_host_acpi_confirm_rules(void **state)
+{
+	static const uint8_t ep01[] = { SCOPE_EP(0, 0x01, 0) };
+	static const uint8_t ep1d[] = { SCOPE_EP(0, 0x1d, 0) };
+	static const uint8_t path[] = { 1, 10, 0, 0, 0, 0, 0x1c, 0, 0, 0 };
+	static const uint8_t bridge[] = { 2, 8, 0, 0, 0, 0, 0x1c, 0 };
+	struct ioas_host_origin o;
+	char *root, dir[PATH_MAX];
+	struct ioas_host *h;
+	struct t_tab t;
+
+	(void)state;
+	/* Two touching RMRRs the kernel merged into one region */
+	root = t_tmpdir();
+	t_fw_tree(root, "dmar0",
+		  R_DIRECT("0000000040000000", "0000000041ffffff") MSI_LINE,
+		  "0000:00:01.0");
+	tt_dmar(&t);
+	tt_rmrr(&t, 0, 0x41000000, 0x41ffffff, ep01, sizeof(ep01));
+	tt_rmrr(&t, 0, 0x40000000, 0x40ffffff, ep01, sizeof(ep01));
+	tt_finish(&t);
+	t_fw_table(root, "DMAR", &t);
+	h = t_load(root);
+	assert_int_equal(t_origin_table(h, 0, &o), IOAS_ACPI_DMAR);
+	assert_int_equal(o.nr_entries, 2);
+	assert_int_equal(o.entries[0], 1);	/* by address */
+	assert_int_equal(o.entries[1], 0);
+	assert_int_equal(t_origin_table(h, 1, &o), IOAS_ACPI_NONE);
+	ioas_host_free(h);
+
+	/* A gap between them: not explained, guessed */
+	tt_dmar(&t);
+	tt_rmrr(&t, 0, 0x40000000, 0x40ffffff, ep01, sizeof(ep01));
+	tt_rmrr(&t, 0, 0x41001000, 0x41ffffff, ep01, sizeof(ep01));
+	tt_finish(&t);
+	t_fw_table(root, "DMAR", &t);
+	h = t_load(root);
+	assert_int_equal(t_origin_table(h, 0, &o), IOAS_ACPI_NONE);
+	assert_false(ioas_host_group_peek(h, 0)->flags &
+		     IOAS_HOST_GROUP_ORIGINS_FROM_FIRMWARE);
+	assert_int_equal(ioas_host_group_peek(h, 0)->regions[0].origin,
+			 IOAS_ORIGIN_RMRR);	/* the guess */
+	ioas_host_free(h);
+
+	/* The right range for another device: not this group's */
+	tt_dmar(&t);
+	tt_rmrr(&t, 0, 0x40000000, 0x41ffffff, ep1d, sizeof(ep1d));
+	tt_finish(&t);
+	t_fw_table(root, "DMAR", &t);
+	h = t_load(root);
+	assert_int_equal(t_origin_table(h, 0, &o), IOAS_ACPI_NONE);
+	ioas_host_free(h);
+	t_rmtree(root);
+
+	/* A device behind a bridge: the table's path needs the sysfs link */
+	root = t_tmpdir();
+	t_fw_tree(root, "dmar0",
+		  R_DIRECT("0000000040000000", "0000000040ffffff"),
+		  "0000:02:00.0");
+	tt_dmar(&t);
+	tt_rmrr(&t, 0, 0x40000000, 0x40ffffff, path, sizeof(path));
+	tt_finish(&t);
+	t_fw_table(root, "DMAR", &t);
+	/* a plain copied folder: the range alone decides */
+	t_mkdirs(root, "bus/pci/devices/0000:02:00.0");
+	h = t_load(root);
+	assert_int_equal(t_origin_table(h, 0, &o), IOAS_ACPI_DMAR);
+	assert_int_equal(o.flags, 0);
+	ioas_host_free(h);
+	/* real sysfs: the link names the bridge */
+	snprintf(dir, sizeof(dir), "%s/bus/pci/devices/0000:02:00.0", root);
+	assert_int_equal(rmdir(dir), 0);
+	t_link(root, "bus/pci/devices/0000:02:00.0",
+	       "../../../devices/pci0000:00/0000:00:1c.0/0000:02:00.0");
+	h = t_load(root);
+	assert_int_equal(t_origin_table(h, 0, &o), IOAS_ACPI_DMAR);
+	assert_int_equal(o.flags, IOAS_HOST_ORIGIN_DEVICE_MATCHED);
+	ioas_host_free(h);
+	/* ... and the bridge scope covers what is below it */
+	tt_dmar(&t);
+	tt_rmrr(&t, 0, 0x40000000, 0x40ffffff, bridge, sizeof(bridge));
+	tt_finish(&t);
+	t_fw_table(root, "DMAR", &t);
+	h = t_load(root);
+	assert_int_equal(t_origin_table(h, 0, &o), IOAS_ACPI_DMAR);
+	assert_int_equal(o.flags, IOAS_HOST_ORIGIN_DEVICE_MATCHED);
+	ioas_host_free(h);
+	/* ... but a path to another slot is not this device */
+	tt_dmar(&t);
+	tt_rmrr(&t, 0, 0x40000000, 0x40ffffff,
+		(const uint8_t[]){ 1, 10, 0, 0, 0, 0, 0x1c, 0, 1, 0 }, 10);
+	tt_finish(&t);
+	t_fw_table(root, "DMAR", &t);
+	h = t_load(root);
+	assert_int_equal(t_origin_table(h, 0, &o), IOAS_ACPI_NONE);
+	ioas_host_free(h);
+	t_rmtree(root);
+
+	/* The floppy workaround stays itself next to an RMRR elsewhere. */
+	root = t_tmpdir();
+	t_fw_tree(root, "dmar0",
+		  "0x0000000000000000 0x0000000000ffffff direct-relaxable\n",
+		  "0000:00:1f.0");
+	tt_dmar(&t);
+	tt_rmrr(&t, 0, 0, 0xffffff, ep1d, sizeof(ep1d));
+	tt_finish(&t);
+	t_fw_table(root, "DMAR", &t);
+	h = t_load(root);
+	assert_int_equal(t_origin_table(h, 0, &o), IOAS_ACPI_NONE);
+	assert_int_equal(ioas_host_group_peek(h, 0)->regions[0].origin,
+			 IOAS_ORIGIN_ISA_FLOPPY);
+	ioas_host_free(h);
+	t_rmtree(root);
+
+	/* AMD: an IVMD exclusion range is direct in 6.12; a reserved region
+	 * at the same place is not explained by it. */
+	root = t_tmpdir();
+	t_fw_tree(root, "ivhd0",
+		  R_DIRECT("0000000020000000", "0000000020001fff")
+		  "0x0000000030000000 0x0000000030000fff reserved\n",
+		  "0000:01:00.0");
+	tt_ivrs(&t);
+	tt_ivmd(&t, 0x21, 0x08, 0x0100, 0, 0x20000000, 0x2000);
+	tt_ivmd(&t, 0x20, 0x08, 0, 0, 0x30000000, 0x1000);
+	tt_finish(&t);
+	t_fw_table(root, "IVRS", &t);
+	/* a DMAR on the same host does not describe an AMD unit */
+	tt_dmar(&t);
+	tt_rmrr(&t, 0, 0x20000000, 0x20001fff,
+		(const uint8_t[]){ SCOPE_EP(1, 0, 0) }, 8);
+	tt_finish(&t);
+	t_fw_table(root, "DMAR", &t);
+	h = t_load(root);
+	assert_int_equal(t_origin_table(h, 0, &o), IOAS_ACPI_IVRS);
+	assert_int_equal(o.flags, IOAS_HOST_ORIGIN_DEVICE_MATCHED);
+	assert_int_equal(ioas_host_group_peek(h, 0)->regions[0].origin,
+			 IOAS_ORIGIN_IVMD);
+	assert_int_equal(t_origin_table(h, 1, &o), IOAS_ACPI_NONE);
+	assert_non_null(ioas_host_acpi(h, IOAS_ACPI_DMAR));
+	ioas_host_free(h);
+	t_rmtree(root);
+
+	/* ARM: an IORT RMR, the device found through the root complex */
+	root = t_tmpdir();
+	t_fw_tree(root, "smmu3.0x0000000009050000",
+		  "0x0000000008000000 0x00000000080fffff msi\n"
+		  "0x0000000080000000 0x00000000800fffff direct-relaxable\n",
+		  "0000:00:01.0");
+	tt_iort_rmr(&t, 5);
+	t_fw_table(root, "IORT", &t);
+	h = t_load(root);
+	assert_int_equal(t_origin_table(h, 0, &o), IOAS_ACPI_NONE);
+	assert_int_equal(t_origin_table(h, 1, &o), IOAS_ACPI_IORT);
+	assert_int_equal(o.flags, IOAS_HOST_ORIGIN_DEVICE_MATCHED);
+	assert_int_equal(ioas_host_group_peek(h, 0)->regions[1].origin,
+			 IOAS_ORIGIN_IORT_RMR);
+	ioas_host_free(h);
+	/* requester ID 0x18 (00:03.0) maps to no RMR stream ID */
+	t_rmtree(root);
+	root = t_tmpdir();
+	t_fw_tree(root, "smmu3.0x0000000009050000",
+		  "0x0000000080000000 0x00000000800fffff direct-relaxable\n",
+		  "0000:00:03.0");
+	t_fw_table(root, "IORT", &t);
+	h = t_load(root);
+	assert_int_equal(t_origin_table(h, 0, &o), IOAS_ACPI_NONE);
+	ioas_host_free(h);
+	/* a platform device may be the named component: range decides */
+	t_rmtree(root);
+	root = t_tmpdir();
+	t_fw_tree(root, "smmu3.0x0000000009050000",
+		  "0x0000000080000000 0x00000000800fffff direct-relaxable\n",
+		  "eth0-platform");
+	t_fw_table(root, "IORT", &t);
+	h = t_load(root);
+	assert_int_equal(t_origin_table(h, 0, &o), IOAS_ACPI_IORT);
+	assert_int_equal(o.flags, 0);
+	ioas_host_free(h);
+	t_rmtree(root);
+}
+
+static bool t_has_note(struct ioas_host *h, const char *s)
+{
+	const char *const *v;
+	size_t i, nr;
+
+	v = ioas_host_notes(h, &nr);
+	for (i = 0; i < nr; i++)
+		if (strstr(v[i], s))
+			return true;
+	return false;
+}
+
+/* A bad or unreadable table never fails the load: a note, and guesses. */
+static void test_host_acpi_bad_tables(void **state)
+{
+	char *root = t_tmpdir(), path[PATH_MAX], *big;
+	const struct ioas_host_group *g;
+	struct ioas_host *h;
+	struct t_tab t;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	t_intel_tree(root);
+	tt_read(&t, DMAR_FIXTURE);
+	snprintf(path, sizeof(path), "%s/firmware/acpi/tables/DMAR", root);
+
+	/* malformed */
+	t.b[0x8a] = 0;
+	t_fw_table(root, "DMAR", &t);
+	h = t_load(root);
+	assert_true(t_has_note(h, "firmware/acpi/tables/DMAR: malformed at byte 0x88 (zero-length structure)"));
+	assert_null(ioas_host_acpi(h, IOAS_ACPI_DMAR));
+	g = ioas_host_group_peek(h, 0);
+	assert_true(g->flags & IOAS_HOST_GROUP_ORIGINS_GUESSED);
+	assert_false(g->flags & IOAS_HOST_GROUP_ORIGINS_FROM_FIRMWARE);
+	ioas_host_free(h);
+
+	/* a bad checksum is used, as Linux uses it, and noted */
+	tt_read(&t, DMAR_FIXTURE);
+	t.b[9] ^= 0x10;
+	t_fw_table(root, "DMAR", &t);
+	h = t_load(root);
+	assert_true(t_has_note(h, "DMAR: bad checksum"));
+	assert_non_null(ioas_host_acpi(h, IOAS_ACPI_DMAR));
+	ioas_host_free(h);
+
+	/* an IORT file that holds a DMAR */
+	tt_read(&t, DMAR_FIXTURE);
+	t_fw_table(root, "IORT", &t);
+	h = t_load(root);
+	assert_true(t_has_note(h, "IORT: holds a DMAR table"));
+	assert_null(ioas_host_acpi(h, IOAS_ACPI_IORT));
+	assert_non_null(ioas_host_acpi(h, IOAS_ACPI_DMAR));
+	ioas_host_free(h);
+	snprintf(path, sizeof(path), "%s/firmware/acpi/tables/IORT", root);
+	assert_int_equal(unlink(path), 0);
+
+	/* a FIFO, and a file over 1 MiB */
+	snprintf(path, sizeof(path), "%s/firmware/acpi/tables/DMAR", root);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	h = t_load(root);
+	assert_true(t_has_note(h, "DMAR: not a regular file"));
+	ioas_host_free(h);
+	assert_int_equal(unlink(path), 0);
+	big = calloc(1, 1024 * 1024 + 1);
+	assert_non_null(big);
+	memcpy(big, "DMAR", 4);
+	t_write_n(root, "firmware/acpi/tables/DMAR", big, 1024 * 1024 + 1);
+	free(big);
+	h = t_load(root);
+	assert_true(t_has_note(h, "DMAR: file larger than the 1 MiB limit"));
+	ioas_host_free(h);
+
+	/* not readable (mode 0400 root's, as on a real host) */
+	tt_read(&t, DMAR_FIXTURE);
+	t_fw_table(root, "DMAR", &t);
+	assert_int_equal(chmod(path, 0), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct ioas_host_diag d;
+		int rc;
+
+		if (geteuid() == 0 &&
+		    (setgroups(0, NULL) || setgid(65534) || setuid(65534)))
+			_exit(77);
+		h = NULL;
+		rc = ioas_host_load(root, &h, &d);
+		rc = !rc && (ioas_host_flags(h) & IOAS_HOST_ACPI_UNREADABLE) &&
+		     t_has_note(h, "DMAR: not readable (permission denied") &&
+		     !ioas_host_acpi(h, IOAS_ACPI_DMAR) ? 0 : 1;
+		/* valgrind checks the child's leaks too */
+		ioas_host_free(h);
+		free(root);
+		_exit(rc);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) != 77)
+		assert_int_equal(WEXITSTATUS(status), 0);
+	t_rmtree(root);
+}
+
+/* Reads and allocations of the firmware path fail in turn: the load fails
+ * with -ENOMEM or -EIO, *out untouched, nothing leaked. */
+static void test_host_acpi_fail_nth(void **state)
+{
+	char *roots[2];
+	struct t_tab t;
+	size_t i;
+
+	(void)state;
+	if (!ioas_fail_nth_supported_())
+		skip();
+	roots[0] = example("intel-rmrr-dmar");
+	roots[1] = t_tmpdir();
+	t_fw_tree(roots[1], "smmu3.0x0000000009050000",
+		  "0x0000000080000000 0x00000000800fffff direct-relaxable\n",
+		  "0000:00:01.0");
+	tt_iort_rmr(&t, 5);
+	t_fw_table(roots[1], "IORT", &t);
+	tt_ivrs(&t);
+	tt_ivmd(&t, 0x20, 0x01, 0, 0, 0x10000000, 0x1000);
+	tt_finish(&t);
+	t_fw_table(roots[1], "IVRS", &t);
+	for (i = 0; i < 2; i++) {
+		bool saw_eio = false;
+		unsigned long n;
+
+		for (n = 1;; n++) {
+			struct ioas_host_diag d;
+			struct ioas_host *h = POISON;
+			bool pending;
+			int rc;
+
+			ioas_fail_nth_set_(n);
+			rc = ioas_host_load(roots[i], &h, &d);
+			pending = ioas_fail_nth_pending_();
+			ioas_fail_nth_set_(0);
+			if (!rc) {
+				if (!pending)
+					fail_msg("n=%lu: failure swallowed", n);
+				ioas_host_free(h);
+				break;
+			}
+			if (rc != -ENOMEM && rc != -EIO)
+				fail_msg("n=%lu: rc %d (%s)", n, rc,
+					 d.diag.reason);
+			saw_eio |= rc == -EIO;
+			assert_ptr_equal(h, POISON);
+			assert_true(n < 100000);
+		}
+		assert_true(saw_eio);
+	}
+	free(roots[0]);
+	t_rmtree(roots[1]);
+}
+
+static void test_acpi_names(void **state)
+{
+	(void)state;
+	assert_string_equal(ioas_acpi_table_name(IOAS_ACPI_DMAR), "DMAR");
+	assert_string_equal(ioas_acpi_table_name(IOAS_ACPI_IVRS), "IVRS");
+	assert_string_equal(ioas_acpi_table_name(IOAS_ACPI_IORT), "IORT");
+	assert_string_equal(ioas_acpi_table_name(IOAS_ACPI_NONE), "none");
+	assert_string_equal(ioas_acpi_table_name(42), "none");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1907,6 +3155,18 @@ int main(void)
 		cmocka_unit_test(test_host_space),
 		cmocka_unit_test(test_host_msi_address),
 		cmocka_unit_test(test_host_msi_irq_calls),
+		cmocka_unit_test(test_acpi_dmar_fixture),
+		cmocka_unit_test(test_acpi_dmar_scopes),
+		cmocka_unit_test(test_acpi_ivrs_ivmd),
+		cmocka_unit_test(test_acpi_iort),
+		cmocka_unit_test(test_acpi_hostile),
+		cmocka_unit_test(test_acpi_mutations),
+		cmocka_unit_test(test_acpi_fail_nth),
+		cmocka_unit_test(test_acpi_names),
+		cmocka_unit_test(test_host_acpi_dmar_example),
+		cmocka_unit_test(test_host_acpi_confirm_rules),
+		cmocka_unit_test(test_host_acpi_bad_tables),
+		cmocka_unit_test(test_host_acpi_fail_nth),
 	};
 
 	/* The EACCES tests' unprivileged child must traverse the trees. */
