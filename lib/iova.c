@@ -56,16 +56,39 @@
  * the releasing store writes the new count. The fast paths are leaf
  * functions of about twenty instructions. A miss on a power-of-two size up
  * to 32 pfns carves a batch of ranges (at most 16, or 64 pfns, as one
- * naturally aligned block) in one tree operation. A full stack hands its older half back to the tree, sorted and
- * coalesced; an allocation the tree cannot satisfy drains every cache of
- * the domain and retries once; reserve and claim drain first. Parked ranges
- * therefore never make a request fail, and the domain never holds more
- * than 4096 parked ranges per cache.
+ * naturally aligned block) in one tree operation. A full stack hands its
+ * older half back to the tree, sorted and coalesced; an allocation or a
+ * claim the tree cannot satisfy drains every cache of the domain and
+ * retries once; reserve drains first. Those drains hold every size of
+ * every cache until the retry is done, so nothing is parked again in
+ * between. Parked ranges therefore never make a request fail, and the
+ * domain never holds more than 4096 parked ranges per cache.
  *
  * Locks, in this order: caches_lock (the list of caches) -> a cache size's
  * lock -> lock (everything else in the domain). The fast paths take only
  * their size's lock; a miss drops it before taking the domain's; a size
- * held by a drainer is bypassed, not waited for.
+ * held by a drainer is bypassed, not waited for. Three rules keep drains
+ * exact:
+ *
+ * 1. A held count word reads exactly CLOCKED. A trylock that fails still
+ *    writes CLOCKED over it, so a holder keeps the count elsewhere (a
+ *    local, or ioas_iova_cache.held) and writes it back on release.
+ * 2. A range moves between the tree and a stack only under that size's
+ *    lock. A batch refill carves and parks under both locks (it takes the
+ *    size's with a trylock, which never waits, so it may nest inside the
+ *    domain's): a drainer (which waits for the size) or any_cached()
+ *    (which reads a held word as "maybe") never misses a range that is
+ *    neither free nor held by a caller.
+ * 3. Whatever returns parked ranges to the tree (a drain, a spill) bumps
+ *    gen under lock before it releases their size, and any_cached() reads
+ *    the count words with acquire, then gen. A call that failed thus finds
+ *    each range it missed still parked, or its size held, or (having read
+ *    the count that the release wrote) the bump: a drain or a spill
+ *    between its search and that check never goes unseen.
+ *
+ * What the check can still miss is a range that other threads' own fast
+ * calls take out of a cache and park again while it reads the caches one
+ * at a time; a true snapshot would have to stop every fast path.
  *
  * Hazards: pfns are < 2^56 (IOAS_IOVA_MAX_PFN), so start and last carry the
  * height and the order in their top byte, and "last + 1", "x + n - 1" and
@@ -116,9 +139,11 @@ struct resv {
  * most recently freed on top. Each size has its own lock, folded into its
  * count word w[k]: one exchange both takes the lock and reads nr, and the
  * store that releases it writes the new nr. The owner takes it on every
- * fast call, drainers from other threads too. Strides are powers of two so
- * the fast paths index with shifts. @next/@prev are protected by the
- * domain's caches_lock.
+ * fast call, drainers from other threads too. While the lock is held the
+ * word is CLOCKED and nothing else: every failed exchange rewrites it, so
+ * the holder keeps nr in a local (or in @held, under hold_all()).
+ * Strides are powers of two so the fast paths index with shifts.
+ * @next/@prev and @held are protected by the domain's caches_lock.
  */
 struct ioas_iova_cache {
 	struct ioas_iova_domain *d;
@@ -129,6 +154,7 @@ struct ioas_iova_cache {
 	};
 	uint64_t amask[CACHE_SIZES]; /* roundup_pow2(k + 1) - 1 */
 	uint64_t pfn[CACHE_SIZES][MAG];
+	uint32_t held[CACHE_SIZES]; /* nr of each size, under hold_all() */
 };
 
 /*
@@ -150,6 +176,7 @@ struct ioas_iova_domain {
 	uint64_t nr_resv;
 	uint64_t free_pfns;
 	uint64_t meta, meta_peak;
+	uint64_t gen;           /* bumped when parked ranges return */
 	struct itree resv;
 	/* protected by caches_lock */
 	pthread_mutex_t caches_lock;
@@ -797,7 +824,11 @@ static bool search(const struct ioas_iova_domain *d, const struct query *q,
 
 #define CLOCKED 0x80000000u
 
-/* Returns the old word: the lock is ours unless it has CLOCKED. */
+/*
+ * Returns the old word: the lock is ours unless it has CLOCKED. A failed
+ * attempt writes CLOCKED over the held word, which is why a holder never
+ * stores anything else there.
+ */
 static inline uint32_t class_trylock(struct ioas_iova_cache *c, uint64_t k)
 {
 	return __atomic_exchange_n(&c->w[k], CLOCKED, __ATOMIC_ACQUIRE);
@@ -931,48 +962,98 @@ static int range_check(const struct ioas_iova_domain *d, uint64_t pfn,
 static int free_locked(struct ioas_iova_domain *d, uint64_t pfn,
 		       uint64_t last, uint64_t count);
 
-/* Return every range parked in @c to the tree; returns how many. */
-static uint64_t cache_drain(struct ioas_iova_cache *c)
+/* Parked ranges went back to the tree (under lock); see any_cached(). */
+static inline void gen_bump(struct ioas_iova_domain *d)
+{
+	__atomic_store_n(&d->gen, d->gen + 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * Under the domain's lock and size k + 1's: return the @nr ranges parked
+ * there to the tree. Checked: a range released twice is dropped once.
+ */
+static void return_parked(struct ioas_iova_domain *d,
+			  const struct ioas_iova_cache *c, unsigned int k,
+			  uint32_t nr)
+{
+	uint32_t j;
+
+	gen_bump(d);
+	for (j = 0; j < nr; j++) {
+		uint64_t x = c->pfn[k][j], last;
+
+		if (!range_check(d, x, k + 1, &last))
+			(void)free_locked(d, x, last, 1);
+	}
+}
+
+/* Return every range parked in @c to the tree, one size at a time. */
+static void cache_drain(struct ioas_iova_cache *c)
 {
 	struct ioas_iova_domain *d = c->d;
-	uint64_t total = 0;
 	unsigned int k;
-	uint32_t j, nr;
+	uint32_t nr;
 
 	for (k = 0; k < CACHE_SIZES; k++) {
 		nr = class_lock(c, k);
 		if (nr) {
 			dlock(d);
-			/* Checked: a range released twice is dropped once. */
-			for (j = 0; j < nr; j++) {
-				uint64_t x = c->pfn[k][j], last;
-
-				if (!range_check(d, x, k + 1, &last))
-					(void)free_locked(d, x, last, 1);
-			}
+			return_parked(d, c, k, nr);
 			dunlock(d);
-			total += nr;
 		}
 		class_unlock(c, k, 0);
 	}
-	return total;
 }
 
-/* Drain every cache; returns how many ranges there were. */
-static uint64_t drain_all(struct ioas_iova_domain *d)
+/*
+ * Return every parked range to the tree and keep every size of every
+ * cache held, empty, then take the domain's lock: the caller's next tree
+ * operation sees no parked range, and none can be parked again before
+ * drain_release(). Sizes are taken one by one, each emptied under a short
+ * hold of the domain's lock (never held while waiting for a size).
+ */
+static void drain_hold(struct ioas_iova_domain *d)
 {
 	struct ioas_iova_cache *c;
-	uint64_t nr = 0;
+	unsigned int k;
+	uint32_t nr;
 
 	pthread_mutex_lock(&d->caches_lock);
-	for (c = d->caches; c; c = c->next)
-		nr += cache_drain(c);
-	pthread_mutex_unlock(&d->caches_lock);
-	return nr;
+	for (c = d->caches; c; c = c->next) {
+		for (k = 0; k < CACHE_SIZES; k++) {
+			nr = class_lock(c, k);
+			if (nr) {
+				dlock(d);
+				return_parked(d, c, k, nr);
+				dunlock(d);
+			}
+		}
+	}
+	dlock(d);
 }
 
-/* Are any ranges parked? A racy but sufficient hint for retry decisions. */
-static bool any_cached(struct ioas_iova_domain *d)
+static void drain_release(struct ioas_iova_domain *d)
+{
+	struct ioas_iova_cache *c;
+	unsigned int k;
+
+	dunlock(d);
+	for (c = d->caches; c; c = c->next)
+		for (k = 0; k < CACHE_SIZES; k++)
+			class_unlock(c, k, 0);
+	pthread_mutex_unlock(&d->caches_lock);
+}
+
+/*
+ * After a call failed under the domain's lock at generation @gen: could a
+ * drain and a retry change the answer? Yes if a range may be parked (a
+ * count, or a held size: a refill, a spill or a drain may be moving
+ * ranges), or if parked ranges went back to the tree since. The counts
+ * are read with acquire before gen: a count written by the release that
+ * follows a drain's or a spill's bump makes the bump visible. Two count
+ * words per load: failures call this a lot.
+ */
+static bool any_cached(struct ioas_iova_domain *d, uint64_t gen)
 {
 	struct ioas_iova_cache *c;
 	bool any = false;
@@ -982,14 +1063,12 @@ static bool any_cached(struct ioas_iova_domain *d)
 	for (c = d->caches; c && !any; c = c->next) {
 		uint64_t acc = 0;
 
-		/*
-		 * Two count words per load: failures call this a lot. A
-		 * held word hides its count, so it counts as "maybe".
-		 */
 		for (k = 0; k < CACHE_SIZES / 2; k++)
-			acc |= __atomic_load_n(&c->w2[k], __ATOMIC_RELAXED);
+			acc |= __atomic_load_n(&c->w2[k], __ATOMIC_ACQUIRE);
 		any = acc != 0;
 	}
+	if (!any)
+		any = __atomic_load_n(&d->gen, __ATOMIC_RELAXED) != gen;
 	pthread_mutex_unlock(&d->caches_lock);
 	return any;
 }
@@ -1079,8 +1158,9 @@ IOAS_EXPORT int ioas_iova_reserve(struct ioas_iova_domain *d, uint64_t first,
 	in = f <= l;
 	/* Parked ranges are free space: never let them look like a conflict. */
 	if (in)
-		drain_all(d);
-	dlock(d);
+		drain_hold(d);
+	else
+		dlock(d);
 	if (in)
 		for_each_unreserved(d, f, l, piece_check, &ok);
 	if (!ok) {
@@ -1103,7 +1183,10 @@ IOAS_EXPORT int ioas_iova_reserve(struct ioas_iova_domain *d, uint64_t first,
 	itree_insert(&d->resv, &r->it);
 	d->nr_resv++;
 out:
-	dunlock(d);
+	if (in)
+		drain_release(d);
+	else
+		dunlock(d);
 	return ret;
 }
 
@@ -1201,16 +1284,17 @@ static int alloc_locked(struct ioas_iova_domain *d, const struct query *q,
 static int alloc_query(struct ioas_iova_domain *d, const struct query *q,
 		       bool topdown, uint64_t *pfn)
 {
+	uint64_t gen;
 	int ret;
 
 	dlock(d);
 	ret = alloc_locked(d, q, topdown, pfn);
+	gen = d->gen;
 	dunlock(d);
-	if (ret == -ENOSPC && any_cached(d)) {
-		drain_all(d);
-		dlock(d);
+	if (ret == -ENOSPC && any_cached(d, gen)) {
+		drain_hold(d);
 		ret = alloc_locked(d, q, topdown, pfn);
-		dunlock(d);
+		drain_release(d);
 	}
 	return ret;
 }
@@ -1318,7 +1402,7 @@ static int claim_locked(struct ioas_iova_domain *d, uint64_t pfn,
 IOAS_EXPORT int ioas_iova_claim(struct ioas_iova_domain *d, uint64_t pfn,
 				uint64_t npages)
 {
-	uint64_t last;
+	uint64_t last, gen;
 	int ret;
 
 	ret = range_check(d, pfn, npages, &last);
@@ -1326,12 +1410,12 @@ IOAS_EXPORT int ioas_iova_claim(struct ioas_iova_domain *d, uint64_t pfn,
 		return ret;
 	dlock(d);
 	ret = claim_locked(d, pfn, last);
+	gen = d->gen;
 	dunlock(d);
-	if (ret == -EEXIST && any_cached(d)) {
-		drain_all(d);
-		dlock(d);
+	if (ret == -EEXIST && any_cached(d, gen)) {
+		drain_hold(d);
 		ret = claim_locked(d, pfn, last);
-		dunlock(d);
+		drain_release(d);
 	}
 	return ret;
 }
@@ -1436,7 +1520,15 @@ IOAS_EXPORT void ioas_iova_cache_flush(struct ioas_iova_cache *c)
  * ranges in one carve (at most 64 pfns, 16 ranges): the first goes to the
  * caller, the rest into the cache, highest on top. Fill phases then cost
  * one tree operation per batch instead of one per allocation. When no
- * batch fits, or for other sizes, it is a plain size-aligned allocation.
+ * batch fits, for other sizes, and when a drainer holds the size, it is a
+ * plain size-aligned allocation.
+ *
+ * The batch is carved and parked under both the domain's lock and the
+ * size's, taken with a trylock (which never waits, so it may nest inside
+ * the domain's lock). Parked only after the domain's lock was dropped, as
+ * it once was, the batch would be neither free nor parked in between: a
+ * concurrent reserve, claim or failing allocation would find nothing to
+ * drain (any_cached() reading 0) and fail on ranges that no caller holds.
  */
 static int __attribute__((noinline))
 alloc_slow(struct ioas_iova_cache *c, uint64_t npages, uint64_t limit_pfn,
@@ -1446,7 +1538,7 @@ alloc_slow(struct ioas_iova_cache *c, uint64_t npages, uint64_t limit_pfn,
 	struct query q;
 	struct path p;
 	bool topdown;
-	uint64_t x, nb;
+	uint64_t x, nb, gen;
 	int ret;
 
 	ret = prepare(d, npages, 0, limit_pfn, 0, 0, IOAS_IOVA_SIZE_ALIGNED,
@@ -1479,33 +1571,30 @@ alloc_slow(struct ioas_iova_cache *c, uint64_t npages, uint64_t limit_pfn,
 		qb.amask = qb.n1;
 		qb.mo_need = flog2(nb * npages);
 		if (qb.n1 <= q.hi - q.lo && search(d, &qb, topdown, &p, &x) &&
-		    !bank(d, nb)) {
+		    !bank(d, nb) &&
+		    !((nr = class_trylock(c, npages - 1)) & CLOCKED)) {
 			carve(d, &p, x, x + qb.n1);
 			d->nr_alloc += nb;
-			dunlock(d);
-			nr = class_lock(c, npages - 1);
 			for (k = 0; k + 1 < nb && nr < MAG; k++)
 				v[nr++] = x + k * npages;
-			class_unlock(c, npages - 1, nr);
 			/* No room (a full stack of far-away ranges): return. */
-			if (k + 1 < nb) {
-				dlock(d);
+			if (k + 1 < nb)
 				(void)free_locked(d, x + k * npages,
 						  x + (nb - 1) * npages - 1,
 						  nb - 1 - k);
-				dunlock(d);
-			}
+			dunlock(d);
+			class_unlock(c, npages - 1, nr);
 			*pfn = x + (nb - 1) * npages;
 			return 0;
 		}
 	}
 	ret = alloc_locked(d, &q, topdown, pfn);
+	gen = d->gen;
 	dunlock(d);
-	if (ret == -ENOSPC && any_cached(d)) {
-		drain_all(d);
-		dlock(d);
+	if (ret == -ENOSPC && any_cached(d, gen)) {
+		drain_hold(d);
 		ret = alloc_locked(d, &q, topdown, pfn);
-		dunlock(d);
+		drain_release(d);
 	}
 	return ret;
 }
@@ -1597,6 +1686,7 @@ spill(struct ioas_iova_cache *c, uint64_t npages)
 		v[j] = x;
 	}
 	dlock(d);
+	gen_bump(d);
 	for (i = 0; i < half; i = j) {
 		for (j = i + 1; j < half && v[j] == v[j - 1] + npages; j++)
 			;
@@ -1806,16 +1896,6 @@ static bool touches_free(const struct ioas_iova_domain *d, uint64_t s,
 	return ce >= 0 && x_start(N(d, p.n[ce])) <= e;
 }
 
-/*
- * Count of a size whose lock ioas_iova_check() holds: it keeps the count in
- * the held word (still CLOCKED, so owners keep backing off); atomic
- * because their exchanges touch the same word.
- */
-static inline uint32_t held_nr(const struct ioas_iova_cache *c, unsigned int k)
-{
-	return __atomic_load_n(&c->w[k], __ATOMIC_RELAXED) & ~CLOCKED;
-}
-
 /* Does [x, x + k] overlap a range parked after (ca, k, j)? O(parked). */
 static bool parked_overlap(const struct ioas_iova_cache *ca, unsigned int k,
 			   uint32_t j)
@@ -1828,7 +1908,7 @@ static bool parked_overlap(const struct ioas_iova_cache *ca, unsigned int k,
 	for (cb = ca; cb; cb = cb->next) {
 		for (k2 = cb == ca ? k : 0; k2 < CACHE_SIZES; k2++) {
 			j2 = cb == ca && k2 == k ? j + 1 : 0;
-			for (; j2 < held_nr(cb, k2); j2++) {
+			for (; j2 < cb->held[k2]; j2++) {
 				uint64_t y = cb->pfn[k2][j2];
 
 				if (y <= xl && x <= y + k2)
@@ -1851,9 +1931,9 @@ static bool parked_bad(const struct ioas_iova_domain *d,
 	uint64_t last;
 	uint32_t j;
 
-	if (held_nr(ca, k) > MAG)
+	if (ca->held[k] > MAG)
 		return true;
-	for (j = 0; j < held_nr(ca, k); j++) {
+	for (j = 0; j < ca->held[k]; j++) {
 		uint64_t x = ca->pfn[k][j];
 
 		(*cached)++;
@@ -1866,6 +1946,37 @@ static bool parked_bad(const struct ioas_iova_domain *d,
 	return false;
 }
 
+/*
+ * For ioas_iova_check(): take every size of every cache (only caches_lock
+ * holders ever hold more than one size, so the order is free). Their
+ * owners then bypass them, and nothing moves between a stack and the tree
+ * until release_all(). Each count waits in held[], not in its lock word,
+ * which failed exchanges rewrite: keeping it there, as this once did, let
+ * an owner's exchange wipe it, and release_all() then dropped the parked
+ * ranges for good.
+ */
+static void hold_all(struct ioas_iova_domain *d)
+{
+	struct ioas_iova_cache *c;
+	unsigned int k;
+
+	pthread_mutex_lock(&d->caches_lock);
+	for (c = d->caches; c; c = c->next)
+		for (k = 0; k < CACHE_SIZES; k++)
+			c->held[k] = class_lock(c, k);
+}
+
+static void release_all(struct ioas_iova_domain *d)
+{
+	struct ioas_iova_cache *c;
+	unsigned int k;
+
+	for (c = d->caches; c; c = c->next)
+		for (k = 0; k < CACHE_SIZES; k++)
+			class_unlock(c, k, c->held[k]);
+	pthread_mutex_unlock(&d->caches_lock);
+}
+
 IOAS_EXPORT int ioas_iova_check(struct ioas_iova_domain *d)
 {
 	struct chk c = { 0 };
@@ -1874,11 +1985,7 @@ IOAS_EXPORT int ioas_iova_check(struct ioas_iova_domain *d)
 	uint32_t i;
 	bool bad = false;
 
-	pthread_mutex_lock(&d->caches_lock);
-	for (ca = d->caches; ca; ca = ca->next)
-		for (unsigned int k = 0; k < CACHE_SIZES; k++)
-			__atomic_store_n(&ca->w[k], class_lock(ca, k) | CLOCKED,
-					 __ATOMIC_RELAXED);
+	hold_all(d);
 	dlock(d);
 	chk_walk(d, d->root, &c, 0);
 	bad = c.bad || c.nr != d->nr_ext || c.pfns != d->free_pfns;
@@ -1899,9 +2006,6 @@ IOAS_EXPORT int ioas_iova_check(struct ioas_iova_domain *d)
 	if (cached > d->nr_alloc)
 		bad = true;
 	dunlock(d);
-	for (ca = d->caches; ca; ca = ca->next)
-		for (unsigned int k = 0; k < CACHE_SIZES; k++)
-			class_unlock(ca, k, held_nr(ca, k));
-	pthread_mutex_unlock(&d->caches_lock);
+	release_all(d);
 	return bad ? -EUCLEAN : 0;
 }

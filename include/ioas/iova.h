@@ -19,7 +19,11 @@
  * Threading: a domain is internally synchronized; any call may come from
  * any thread. A struct ioas_iova_cache belongs to one thread at a time (the
  * caller's per-CPU or per-thread slot); the domain may drain it from other
- * threads, which is why the cache has a lock of its own.
+ * threads, which is why the cache has a lock of its own. Ranges parked in
+ * caches count as free: concurrent calls never lose one or hand one out
+ * twice, and a call that finds no room, or a claim that finds its range
+ * taken, retries once with every cache drained and held when any range
+ * may have been parked.
  */
 #ifndef IOAS_IOVA_H
 #define IOAS_IOVA_H
@@ -284,8 +288,8 @@ int ioas_iova_free(struct ioas_iova_domain *d, uint64_t pfn, uint64_t npages);
  * size-aligned ranges that ioas_iova_alloc_fast() hands out again without
  * touching the shared structure. It never holds more than 64 ranges per
  * size; beyond that, half of them go back. The domain takes them all back
- * whenever an allocation would otherwise fail, and before reserve and
- * claim, so parked ranges never cause a failure.
+ * whenever an allocation or a claim would otherwise fail, and before a
+ * reservation, so parked ranges never cause a failure.
  *
  * Return: 0 on success; -ENOMEM.
  */
@@ -374,7 +378,9 @@ int ioas_iova_holes(struct ioas_iova_domain *d, struct ioas_range *out,
  * Balance, order and augmentation of the extent tree; extents disjoint,
  * not touching, inside the domain and outside every reservation; cached
  * ranges size-aligned, allocated and pairwise disjoint; counters and the
- * node bank. O(n); for tests and debugging.
+ * node bank. O(n); for tests and debugging. Other threads may keep using
+ * @d and its caches meanwhile: their cached calls go to the shared
+ * structure until the check is done.
  *
  * Return: 0 if sound; -EUCLEAN otherwise.
  */

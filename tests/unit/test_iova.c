@@ -6,8 +6,11 @@
  * errno row included; kernel-spec.md §6.6's four 2016 vectors and the
  * w5-tiny windows are pinned; ioas_iova_check() runs after every mutating
  * step. The differential search against a bitmap lives in
- * tests/fuzz/fuzz_iova.c; a threaded stress test at the end checks that
- * concurrent caches never hand out overlapping ranges.
+ * tests/fuzz/fuzz_iova.c. The threaded tests at the end check that
+ * concurrent caches never hand out overlapping ranges, never lose or
+ * double a range (not even while ioas_iova_check() holds them), and never
+ * hide parked ranges from a claim or a reservation (IOAS_IOVA_MT_ITERS
+ * sets their iteration count).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -833,89 +836,384 @@ static void test_iova_churn_keeps_invariants(void **state)
 	ioas_iova_domain_free(d);
 }
 
+/*
+ * Threads. cmocka's assertions longjmp, so worker threads only record the
+ * line of their first failure (t_bad()); the main thread asserts after
+ * joining, which names that line.
+ */
+#define t_bad(t)                         \
+	do {                             \
+		if (!(t)->bad)           \
+			(t)->bad = __LINE__; \
+	} while (0)
+
+/*
+ * Iterations per thread: IOAS_IOVA_MT_ITERS, or @dflt. The defaults keep
+ * both tests near a tenth of a second (a few seconds under valgrind,
+ * which runs one thread at a time), and made them fail in about nine runs
+ * out of ten before the races were fixed; raise it to hunt for races.
+ */
+static unsigned int t_mt_iters(unsigned int dflt)
+{
+	const char *s = getenv("IOAS_IOVA_MT_ITERS");
+	unsigned long v;
+	char *end;
+
+	if (!s || !*s)
+		return dflt;
+	v = strtoul(s, &end, 10);
+	return *end || !v || v > 100000000 ? dflt : (unsigned int)v;
+}
+
+#define MT_THREADS 4
+#define MT_LIVE 256
+#define MT_WORDS ((DMA32 + 1) / 64)
+
+/*
+ * What the threads believe is live: a bit per pfn under DMA32, set right
+ * after an allocation or claim returns and cleared right before the
+ * release, so a set bit always means a live range. Setting a bit that is
+ * already set means two live ranges overlap.
+ */
+static uint64_t mt_live[MT_WORDS];
+
+/* Set (or clear) the bits of [pfn, pfn + n - 1]; false if any already was. */
+static bool mt_mark(uint64_t pfn, uint64_t n, bool set)
+{
+	bool ok = true;
+
+	while (n) {
+		unsigned int sh = pfn % 64;
+		uint64_t k = n < 64 - sh ? n : 64 - sh;
+		uint64_t m = (k == 64 ? ~UINT64_C(0) :
+			      ((UINT64_C(1) << k) - 1)) << sh, old;
+
+		if (set)
+			old = __atomic_fetch_or(&mt_live[pfn / 64], m,
+						__ATOMIC_RELAXED) & m;
+		else
+			old = ~__atomic_fetch_and(&mt_live[pfn / 64], ~m,
+						  __ATOMIC_RELAXED) & m;
+		ok = ok && !old;
+		pfn += k;
+		n -= k;
+	}
+	return ok;
+}
+
+static bool mt_is_clear(uint64_t pfn)
+{
+	return !(__atomic_load_n(&mt_live[pfn / 64], __ATOMIC_RELAXED) &
+		 UINT64_C(1) << pfn % 64);
+}
+
+static uint64_t t_pow2_up(uint64_t v)
+{
+	uint64_t a = 1;
+
+	while (a < v)
+		a <<= 1;
+	return a;
+}
+
 struct thr {
 	struct ioas_iova_domain *d;
-	unsigned int seed;
+	pthread_barrier_t *go;
+	unsigned int seed, iters;
 	int bad;
 };
 
+static unsigned int thr_rand(struct thr *t)
+{
+	t->seed = t->seed * 1103515245u + 12345u;
+	return t->seed >> 8;
+}
+
+/* Release through the cache, or (a tenth of the time) past it. */
+static void thr_release(struct thr *t, struct ioas_iova_cache *c,
+			uint64_t pfn, uint64_t n)
+{
+	if (!mt_mark(pfn, n, false))
+		t_bad(t);
+	if (thr_rand(t) % 10 ? ioas_iova_free_fast(c, pfn, n) :
+			       ioas_iova_free(t->d, pfn, n))
+		t_bad(t);
+}
+
 static void *thr_main(void *arg)
 {
+	/* 3 is size-aligned to 4 but not batched; 128 is never cached. */
+	static const uint64_t sizes[] = { 1, 1, 1, 2, 2, 4, 4, 8, 3, 16, 32,
+					  128 };
 	struct thr *t = arg;
 	struct ioas_iova_cache *c;
-	uint64_t p[256], n[256];
-	unsigned int i, nr = 0;
+	struct ioas_iova_info info = { .size = sizeof(info) };
+	uint64_t p[MT_LIVE], n[MT_LIVE], x, sz;
+	unsigned int i, k, nr = 0;
+	int ret;
 
-	if (ioas_iova_cache_new(t->d, &c)) {
-		t->bad = 1;
+	if (ioas_iova_cache_new(t->d, &c))
+		t_bad(t);
+	/* All start at once, so that they overlap however slow creation is. */
+	pthread_barrier_wait(t->go);
+	if (t->bad)
 		return NULL;
-	}
-	for (i = 0; i < 20000; i++) {
-		t->seed = t->seed * 1103515245u + 12345u;
-		if (nr < 256 && (nr == 0 || (t->seed >> 16) & 1)) {
-			uint64_t sz = UINT64_C(1) << ((t->seed >> 20) % 4);
+	for (i = 0; i < t->iters && !t->bad; i++) {
+		unsigned int r = thr_rand(t);
 
-			if (ioas_iova_alloc_fast(c, sz, DMA32, &p[nr]))
-				continue;
+		if (nr < MT_LIVE && (nr == 0 || r & 1)) {
+			sz = sizes[(r >> 1) % (sizeof(sizes) / sizeof(*sizes))];
+			/* The space is ample: nothing may ever fail. */
+			if (ioas_iova_alloc_fast(c, sz, DMA32, &x) || !x ||
+			    x + sz - 1 > DMA32 ||
+			    (x & (t_pow2_up(sz) - 1)) ||
+			    !mt_mark(x, sz, true)) {
+				t_bad(t);
+				break;
+			}
+			p[nr] = x;
 			n[nr++] = sz;
 		} else {
-			unsigned int k = (t->seed >> 16) % nr;
-
-			if (ioas_iova_free_fast(c, p[k], n[k]))
-				t->bad = 1;
+			k = (r >> 1) % nr;
+			thr_release(t, c, p[k], n[k]);
 			p[k] = p[--nr];
 			n[k] = n[nr];
 		}
-		if (i % 4000 == 0 && ioas_iova_check(t->d))
-			t->bad = 1;
-		if (i % 7000 == 0 &&
-		    !ioas_iova_reserve(t->d, 0x80000 + i, 0x80000 + i))
-			(void)ioas_iova_unreserve(t->d, 0x80000 + i,
-						  0x80000 + i);
+		r = thr_rand(t);
+		if (i % 61 == 0 && nr < MT_LIVE) {
+			/*
+			 * Claim near the top, among the other threads' live
+			 * and parked ranges: only live ones (-EEXIST) and
+			 * their passing reservations may refuse it.
+			 */
+			sz = UINT64_C(1) << r % 4;
+			x = (DMA32 - (r >> 2) % 8192) & ~(sz - 1);
+			ret = ioas_iova_claim(t->d, x, sz);
+			if (!ret) {
+				if (!mt_mark(x, sz, true))
+					t_bad(t);
+				p[nr] = x;
+				n[nr++] = sz;
+			} else if (ret != -EEXIST && ret != -EADDRINUSE) {
+				t_bad(t);
+			}
+		}
+		if (i % 499 == 0) {
+			/* A reservation that succeeds overlaps nothing live. */
+			x = DMA32 - (r >> 2) % 8192;
+			ret = ioas_iova_reserve(t->d, x, x);
+			if (!ret) {
+				if (!mt_is_clear(x) ||
+				    ioas_iova_unreserve(t->d, x, x))
+					t_bad(t);
+			} else if (ret != -EADDRINUSE) {
+				t_bad(t);
+			}
+		}
+		if (i % 997 == 0)
+			ioas_iova_cache_flush(c);
+		if (i % 2003 == 0 &&
+		    (ioas_iova_check(t->d) || ioas_iova_info(t->d, &info) ||
+		     info.nr_cached > info.nr_allocated))
+			t_bad(t);
 	}
-	/* Ranges this thread holds must not overlap: checked via claim
-	 * of each after release by the main thread below. */
 	while (nr) {
 		nr--;
-		if (ioas_iova_free_fast(c, p[nr], n[nr]))
-			t->bad = 1;
+		thr_release(t, c, p[nr], n[nr]);
 	}
 	ioas_iova_cache_free(c);
 	return NULL;
 }
 
+/*
+ * Four threads allocate, release, claim, reserve, flush and check through
+ * their caches at once. Every result is checked against the live bitmap
+ * (no two live ranges overlap, none fails), every thread runs
+ * ioas_iova_check() while the others work, and at the end every range has
+ * come back exactly once.
+ */
 static void test_iova_threads_with_caches_stay_consistent(void **state)
 {
 	struct ioas_iova_domain *d;
-	struct thr t[4];
-	pthread_t th[4];
-	unsigned int i;
+	struct thr t[MT_THREADS];
+	pthread_t th[MT_THREADS];
+	struct ioas_iova_info info;
+	pthread_barrier_t go;
+	unsigned int i, iters = t_mt_iters(50000);
 
 	(void)state;
-	/*
-	 * Known failure, tracked on issue 5: with four threads the domain's
-	 * live-allocation count does not return to 0 after every range came
-	 * back through the caches (a race between a cache refill's batch
-	 * and a concurrent drain). main() filters it out unless
-	 * IOAS_IOVA_MT_TEST is set, so that the suite stays deterministic
-	 * until it is fixed; it must be re-enabled, not deleted.
-	 */
+	memset(mt_live, 0, sizeof(mt_live));
 	d = t_domain(1, 1 << 20, 0);
-	for (i = 0; i < 4; i++) {
+	assert_int_equal(pthread_barrier_init(&go, NULL, MT_THREADS), 0);
+	for (i = 0; i < MT_THREADS; i++) {
 		t[i].d = d;
+		t[i].go = &go;
 		t[i].seed = i * 7919 + 1;
+		t[i].iters = iters;
 		t[i].bad = 0;
 		assert_int_equal(pthread_create(&th[i], NULL, thr_main, &t[i]),
 				 0);
 	}
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < MT_THREADS; i++)
 		assert_int_equal(pthread_join(th[i], NULL), 0);
+	pthread_barrier_destroy(&go);
+	/* A non-zero value is the line in thr_main() that saw the failure. */
+	for (i = 0; i < MT_THREADS; i++)
 		assert_int_equal(t[i].bad, 0);
+	for (i = 0; i < MT_WORDS; i++)
+		assert_true(mt_live[i] == 0);
+	/* Every range came back exactly once: the space is whole again. */
+	assert_int_equal(ioas_iova_check(d), 0);
+	info = t_info(d);
+	assert_true(info.nr_allocated == 0);
+	assert_true(info.nr_cached == 0);
+	assert_true(info.nr_reserved == 0);
+	t_holes_are(d, 1, U(1), U(1 << 20));
+	ioas_iova_domain_free(d);
+}
+
+struct checked {
+	struct ioas_iova_domain *d;
+	pthread_barrier_t go;
+	unsigned int rounds;
+	int done;
+	int bad;
+};
+
+/* Keep eight pages parked and cycle one more through the cache. */
+static void *checked_main(void *arg)
+{
+	struct checked *t = arg;
+	struct ioas_iova_cache *c;
+	uint64_t p[8], x;
+	unsigned int i;
+
+	if (ioas_iova_cache_new(t->d, &c))
+		t_bad(t);
+	pthread_barrier_wait(&t->go);
+	if (!t->bad) {
+		for (i = 0; i < 8; i++)
+			if (ioas_iova_alloc_fast(c, 1, UINT64_MAX, &p[i]))
+				t_bad(t);
+		for (i = 0; i < 8 && !t->bad; i++)
+			if (ioas_iova_free_fast(c, p[i], 1))
+				t_bad(t);
+		for (i = 0; i < t->rounds && !t->bad; i++)
+			if (ioas_iova_alloc_fast(c, 1, UINT64_MAX, &x) ||
+			    ioas_iova_free_fast(c, x, 1))
+				t_bad(t);
+		ioas_iova_cache_free(c);
 	}
-	/* Every range came back exactly once: the space is whole again */
+	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * ioas_iova_check() holds every size of every cache while it looks at the
+ * parked ranges, and the owners' fast calls keep knocking on those sizes
+ * meanwhile. Whatever they do, the counts the check holds must survive:
+ * once the cache is freed, nothing may be left allocated.
+ */
+static void test_iova_check_beside_cached_calls_loses_nothing(void **state)
+{
+	struct ioas_iova_domain *d;
+	struct checked t = { .rounds = t_mt_iters(50000) * 4 };
+	pthread_t th;
+	int bad = 0;
+
+	(void)state;
+	d = t_domain(1, 1 << 10, 0);
+	t.d = d;
+	assert_int_equal(pthread_barrier_init(&t.go, NULL, 2), 0);
+	assert_int_equal(pthread_create(&th, NULL, checked_main, &t), 0);
+	pthread_barrier_wait(&t.go);
+	do {
+		if (ioas_iova_check(d))
+			bad = __LINE__;
+	} while (!__atomic_load_n(&t.done, __ATOMIC_ACQUIRE) && !bad);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	pthread_barrier_destroy(&t.go);
+	assert_int_equal(bad, 0);
+	assert_int_equal(t.bad, 0);
 	assert_int_equal(ioas_iova_check(d), 0);
 	assert_true(t_info(d).nr_allocated == 0);
-	t_holes_are(d, 1, U(1), U(1 << 20));
+	t_holes_are(d, 1, U(1), U(1 << 10));
+	ioas_iova_domain_free(d);
+}
+
+struct refill {
+	struct ioas_iova_domain *d;
+	pthread_barrier_t go;
+	unsigned int rounds;
+	int done;
+	int bad;
+};
+
+/* Refill an empty cache from the whole domain, again and again. */
+static void *refill_main(void *arg)
+{
+	struct refill *t = arg;
+	struct ioas_iova_cache *c;
+	uint64_t x;
+	unsigned int i;
+
+	if (ioas_iova_cache_new(t->d, &c))
+		t_bad(t);
+	pthread_barrier_wait(&t->go);
+	if (!t->bad) {
+		for (i = 0; i < t->rounds && !t->bad; i++) {
+			/*
+			 * A miss: with pfn 16 free, one carve takes [16, 31],
+			 * 31 comes back and [16, 30] is parked; otherwise it
+			 * is a single page, still the highest free one.
+			 */
+			if (ioas_iova_alloc_fast(c, 1, 31, &x) || x < 17 ||
+			    ioas_iova_free_fast(c, x, 1))
+				t_bad(t);
+			ioas_iova_cache_flush(c);
+		}
+		ioas_iova_cache_free(c);
+	}
+	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * A refill takes a whole batch out of the tree and parks all but one of
+ * it. Pfn 16 is never live here, only free or parked, so a claim or a
+ * reservation of it must always succeed, whether it runs while the batch
+ * is being parked or while the cache is being flushed: the ranges of a
+ * batch are never out of a drain's sight.
+ */
+static void test_iova_claim_and_reserve_never_see_a_refill_in_flight(
+	void **state)
+{
+	struct ioas_iova_domain *d;
+	struct refill t = { .rounds = t_mt_iters(50000) };
+	pthread_t th;
+	int bad = 0;
+
+	(void)state;
+	d = t_domain(16, 31, IOAS_IOVA_TOPDOWN);
+	t.d = d;
+	assert_int_equal(pthread_barrier_init(&t.go, NULL, 2), 0);
+	assert_int_equal(pthread_create(&th, NULL, refill_main, &t), 0);
+	pthread_barrier_wait(&t.go);
+	do {
+		if (ioas_iova_claim(d, 16, 1) || ioas_iova_free(d, 16, 1))
+			bad = __LINE__;
+		else if (ioas_iova_reserve(d, 16, 16) ||
+			 ioas_iova_unreserve(d, 16, 16))
+			bad = __LINE__;
+	} while (!__atomic_load_n(&t.done, __ATOMIC_ACQUIRE) && !bad);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	pthread_barrier_destroy(&t.go);
+	/* A non-zero value is the line that saw the failure. */
+	assert_int_equal(bad, 0);
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(ioas_iova_check(d), 0);
+	assert_true(t_info(d).nr_allocated == 0);
+	t_holes_are(d, 1, U(16), U(31));
 	ioas_iova_domain_free(d);
 }
 
@@ -951,10 +1249,11 @@ int main(void)
 		cmocka_unit_test(test_iova_huge_requests_and_top_of_pfn_space),
 		cmocka_unit_test(test_iova_churn_keeps_invariants),
 		cmocka_unit_test(test_iova_threads_with_caches_stay_consistent),
+		cmocka_unit_test(
+			test_iova_check_beside_cached_calls_loses_nothing),
+		cmocka_unit_test(
+			test_iova_claim_and_reserve_never_see_a_refill_in_flight),
 	};
 
-	if (!getenv("IOAS_IOVA_MT_TEST"))
-		cmocka_set_skip_filter(
-			"test_iova_threads_with_caches_stay_consistent");
 	return cmocka_run_group_tests_name("iova", tests, NULL, NULL);
 }
