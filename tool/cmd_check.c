@@ -45,8 +45,10 @@
 #include <ioas/ioas.h>
 
 #include "cmds.h"
+#include "fmt.h"
 #include "hostsel.h"
 #include "layout.h"
+#include "output.h"
 #include "parse.h"
 
 #define NPROF 2
@@ -161,19 +163,6 @@ static void check_usage(FILE *f)
 /* ---------------------------------------------------------------------- */
 /* Small helpers */
 
-__attribute__((format(printf, 1, 2)))
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	return n < 0 ? NULL : s;
-}
-
 /*
  * A byte count in binary units: a whole number of the largest unit below
  * 10240 if one divides it ("2046 GiB", "4078 MiB"), else two decimals,
@@ -220,24 +209,6 @@ static void m_arg(uint64_t ram, char *buf, size_t n)
 		snprintf(buf, n, "%" PRIu64 "G", ram / LAYOUT_GIB);
 	else
 		snprintf(buf, n, "%" PRIu64 "M", ram / LAYOUT_MIB);
-}
-
-static unsigned int aperture_bits(const struct ioas_range *r)
-{
-	if (r->start != 0)
-		return 0;
-	if (r->last == UINT64_MAX)
-		return 64;
-	if (r->last & (r->last + 1))
-		return 0;
-	return (unsigned int)__builtin_ctzll(r->last + 1);
-}
-
-static const char *errname(int err)
-{
-	const char *n = ioas_errno_name(err);
-
-	return n ? n : "error";
 }
 
 static void gmask_set(struct gmask *m, size_t i)
@@ -922,7 +893,7 @@ static int print_text(struct check *ck)
 			return -ENOMEM;
 		if (c->idx == SIZE_MAX) {
 			printf("  %s cannot be attached%s (%s): %s", gs,
-			       prof_tag(c->profiles), errname(ca->err),
+			       prof_tag(c->profiles), fmt_errname(ca->err),
 			       ca->what);
 			if (ca->has_region)
 				printf(": %s region 0x%" PRIx64 "-0x%" PRIx64
@@ -996,40 +967,6 @@ static int print_text(struct check *ck)
 /* ---------------------------------------------------------------------- */
 /* JSON output */
 
-static json_t *jhex(uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-	return json_string(buf);
-}
-
-static json_t *jrange(const struct ioas_range *r)
-{
-	json_t *o = json_object();
-
-	if (o && (json_object_set_new(o, "start", jhex(r->start)) ||
-		  json_object_set_new(o, "last", jhex(r->last)))) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-static json_t *jlist(const struct ioas_range_list *l)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; a && i < l->nr; i++) {
-		if (json_array_append_new(a, jrange(&l->v[i]))) {
-			json_decref(a);
-			return NULL;
-		}
-	}
-	return a;
-}
-
 static json_t *jgroups(const struct hostsel *hs, const struct gmask *m)
 {
 	json_t *a = json_array();
@@ -1091,8 +1028,8 @@ static json_t *jcause(const struct check *ck, const struct conflict *c)
 		json_t *r = ca->kind == CAUSE_REGION ? o : json_object();
 
 		bad |= !r;
-		bad |= json_object_set_new(r, "start", jhex(ca->range.start));
-		bad |= json_object_set_new(r, "last", jhex(ca->range.last));
+		bad |= json_object_set_new(r, "start", out_json_hex(ca->range.start));
+		bad |= json_object_set_new(r, "last", out_json_hex(ca->range.last));
 		bad |= json_object_set_new(r, "type", json_string(
 			ioas_region_type_name(ca->type)));
 		bad |= json_object_set_new(r, "origin", json_string(
@@ -1103,15 +1040,15 @@ static json_t *jcause(const struct check *ck, const struct conflict *c)
 			bad |= json_object_set_new(o, "region", r);
 	}
 	if (ca->kind == CAUSE_APERTURE) {
-		bad |= json_object_set_new(o, "start", jhex(ca->range.start));
-		bad |= json_object_set_new(o, "last", jhex(ca->range.last));
+		bad |= json_object_set_new(o, "start", out_json_hex(ca->range.start));
+		bad |= json_object_set_new(o, "last", out_json_hex(ca->range.last));
 		bad |= json_object_set_new(o, "bits", ca->bits ?
 					   json_integer(ca->bits) :
 					   json_null());
 	}
 	if (ca->kind == CAUSE_ATTACH) {
 		bad |= json_object_set_new(o, "errno",
-					   json_string(errname(ca->err)));
+					   json_string(fmt_errname(ca->err)));
 		bad |= json_object_set_new(o, "reason", json_string(ca->what));
 		bad |= json_object_set_new(o, "assignable",
 					   json_boolean(!ca->not_assignable));
@@ -1152,10 +1089,10 @@ static json_t *jconflict(const struct check *ck, const struct conflict *c)
 
 		bad |= !ro;
 		bad |= json_object_set_new(ro, "name", json_string(r->name));
-		bad |= json_object_set_new(ro, "start", jhex(r->r.start));
-		bad |= json_object_set_new(ro, "last", jhex(r->r.last));
+		bad |= json_object_set_new(ro, "start", out_json_hex(r->r.start));
+		bad |= json_object_set_new(ro, "last", out_json_hex(r->r.last));
 		bad |= json_object_set_new(o, "range", ro);
-		bad |= json_object_set_new(o, "part", jrange(&c->part));
+		bad |= json_object_set_new(o, "part", out_json_range(&c->part));
 		fix = jfixes(ck->fix[c->idx].v, ck->fix[c->idx].nr, &alt);
 	}
 	bad |= json_object_set_new(o, "profile",
@@ -1187,8 +1124,8 @@ static int print_json(struct check *ck)
 		bad |= json_object_set_new(o, "name", json_string(r->name));
 		bad |= json_object_set_new(o, "kind",
 			json_string(layout_kind_name(r->kind)));
-		bad |= json_object_set_new(o, "start", jhex(r->r.start));
-		bad |= json_object_set_new(o, "last", jhex(r->r.last));
+		bad |= json_object_set_new(o, "start", out_json_hex(r->r.start));
+		bad |= json_object_set_new(o, "last", out_json_hex(r->r.last));
 		bad |= json_object_set_new(o, "fits",
 			range_conflicts(ck, i) ? json_false() :
 			ck->checked ? json_true() : json_null());
@@ -1206,7 +1143,7 @@ static int print_json(struct check *ck)
 			json_string(layout_machine_name(ck->machine)) :
 			json_null());
 		bad |= json_object_set_new(guest, "ram", ck->machine ?
-			jhex(ck->ram) : json_null());
+			out_json_hex(ck->ram) : json_null());
 		bad |= json_object_set_new(guest, "cpu_vendor",
 			ck->machine == LAYOUT_MACHINE_Q35 ?
 			json_string(layout_vendor_name(ck->vendor)) :
@@ -1220,9 +1157,9 @@ static int print_json(struct check *ck)
 		bad |= json_object_set_new(guest, "file", ck->file ?
 			json_string(ck->file) : json_null());
 		bad |= json_object_set_new(use, "type1",
-					   jlist(&ck->prof[0].usable));
+					   out_json_list(&ck->prof[0].usable));
 		bad |= json_object_set_new(use, "iommufd",
-					   jlist(&ck->prof[1].usable));
+					   out_json_list(&ck->prof[1].usable));
 		bad |= json_object_set_new(att, "type1", jids(&ck->prof[0]));
 		bad |= json_object_set_new(att, "iommufd", jids(&ck->prof[1]));
 	}

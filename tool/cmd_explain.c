@@ -291,13 +291,6 @@ static bool all_ok(const struct explain *x)
 	return true;
 }
 
-static const char *errname(int err)
-{
-	const char *n = ioas_errno_name(err);
-
-	return n ? n : "an unknown errno";
-}
-
 /* Type1 and iommufd take every region out of user IOVA except these. */
 static bool region_excluded(const struct ioas_region *r)
 {
@@ -467,7 +460,7 @@ static void put_errno_why(struct obuf *b, const struct explain *x,
 			  const struct section *sec, int err,
 			  const struct ioas_why *w, bool attach)
 {
-	obuf_printf(b, "%s (%d): ", errname(err), err);
+	obuf_printf(b, "%s (%d): ", fmt_errname(err), err);
 	put_why(b, x, sec, err, w, attach);
 }
 
@@ -696,11 +689,6 @@ static int print_text(const struct explain *x, const char *root)
 /* ---------------------------------------------------------------------- */
 /* JSON output */
 
-static json_t *jstr_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 /* Adds "ioctl", "errno", "code", "why" and the group and region to @o. */
 static int json_why(json_t *o, const struct explain *x,
 		    const struct section *sec, int err,
@@ -725,7 +713,7 @@ static int json_why(json_t *o, const struct explain *x,
 	put_why(&b, x, sec, err, w, attach);
 	bad |= b.oom;
 	bad |= json_object_set_new(o, "ioctl", json_string(ioctl));
-	bad |= json_object_set_new(o, "errno", json_string(errname(err)));
+	bad |= json_object_set_new(o, "errno", json_string(fmt_errname(err)));
 	bad |= json_object_set_new(o, "code", json_integer(err));
 	bad |= json_object_set_new(o, "why", json_string(obuf_str(&b)));
 	if (flags & IOAS_WHY_GROUP)
@@ -799,7 +787,7 @@ static json_t *json_group(const struct ioas_host_group *g)
 						   json_string(id));
 		}
 		bad |= json_object_set_new(di, "driver",
-					   jstr_or_null(d->driver));
+					   out_json_str_or_null(d->driver));
 		bad |= json_array_append_new(devs, di);
 	}
 	if (bad) {
@@ -810,7 +798,7 @@ static json_t *json_group(const struct ioas_host_group *g)
 	bad |= json_object_set_new(o, "id", json_integer(g->id));
 	bad |= json_object_set_new(o, "type", json_string(g->type));
 	bad |= json_object_set_new(o, "iommu",
-		jstr_or_null(g->iommu ? g->iommu->name : NULL));
+		out_json_str_or_null(g->iommu ? g->iommu->name : NULL));
 	bad |= json_object_set_new(o, "assignable", json_boolean(
 		!(g->flags & IOAS_HOST_GROUP_NOT_ASSIGNABLE)));
 	bad |= json_object_set_new(o, "origins_guessed", json_boolean(

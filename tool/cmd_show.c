@@ -31,6 +31,7 @@
 #include "fmt.h"
 #include "hostsel.h"
 #include "live.h"
+#include "output.h"
 #include "pcinames.h"
 
 #define LABEL_WIDTH FMT_LABEL_WIDTH /* "reserved": column 0 of every table */
@@ -277,13 +278,6 @@ static int together(const struct ioas_host *h, uint32_t profile,
 	return err;
 }
 
-static const char *errname(int err)
-{
-	const char *n = ioas_errno_name(err);
-
-	return n ? n : "error";
-}
-
 static void print_list(const struct ioas_range_list *l)
 {
 	size_t i;
@@ -327,18 +321,18 @@ static void print_live_line(const char *label, const char *what,
 	printf("  %-*s  %s: ", LABEL_WIDTH, label, what);
 	if (a->err && v == LIVE_AGREES) {
 		printf("the running kernel agrees: %s fails with %s\n",
-		       a->step, errname(a->err));
+		       a->step, fmt_errname(a->err));
 	} else if (a->err && v == LIVE_UNASKED) {
 		printf("cannot ask: %s failed with %s (%s)%s\n", a->step,
-		       errname(a->err), ioas_strerror(a->err),
+		       fmt_errname(a->err), ioas_strerror(a->err),
 		       a->err == -EBUSY  ? ": the group is in use" :
 		       a->err == -EACCES ? ": run as root" :
 					   ": interrupts are not isolated and unsafe interrupts are not allowed");
 	} else if (a->err) {
 		printf("DIFFERS: the running kernel's %s fails with %s, ioas computed ",
-		       a->step, errname(a->err));
+		       a->step, fmt_errname(a->err));
 		if (cerr)
-			printf("%s\n", errname(cerr));
+			printf("%s\n", fmt_errname(cerr));
 		else {
 			print_list(computed);
 			putchar('\n');
@@ -352,7 +346,7 @@ static void print_live_line(const char *label, const char *what,
 		print_list(&a->usable);
 		printf(", ioas computed ");
 		if (cerr)
-			printf("%s", errname(cerr));
+			printf("%s", fmt_errname(cerr));
 		else
 			print_list(computed);
 		putchar('\n');
@@ -422,7 +416,7 @@ static int print_together_text(const struct ioas_host *h)
 			       LABEL_WIDTH, ioas_profile_name(profile),
 			       why.group,
 			       why.what ? why.what : ioas_strerror(err),
-			       errname(err));
+			       fmt_errname(err));
 			continue;
 		}
 		for (i = 0; i < l.nr; i++)
@@ -532,38 +526,11 @@ static int print_text(const struct ioas_host *h, const char *root)
 /* ---------------------------------------------------------------------- */
 /* JSON output */
 
-static json_t *jhex(uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-	return json_string(buf);
-}
-
-static json_t *jrange(const struct ioas_range *r)
-{
-	json_t *o = json_object();
-
-	if (!o)
-		return NULL;
-	if (json_object_set_new(o, "start", jhex(r->start)) ||
-	    json_object_set_new(o, "last", jhex(r->last))) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-static json_t *jstr_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 static json_t *json_group(const struct ioas_host_group *g)
 {
 	json_t *o = json_object(), *devs = json_array(), *resv = json_array();
 	json_t *use = json_array(), *info = json_array();
-	json_t *ap = jrange(&g->geom.aperture);
+	json_t *ap = out_json_range(&g->geom.aperture);
 	int bad = !o || !devs || !resv || !use || !info || !ap;
 	size_t i;
 
@@ -586,19 +553,19 @@ static json_t *json_group(const struct ioas_host_group *g)
 						   json_string(cls));
 		}
 		bad |= json_object_set_new(di, "driver",
-					   jstr_or_null(d->driver));
+					   out_json_str_or_null(d->driver));
 		if (d->flags & IOAS_HOST_DEV_PCI) {
 			char v[128], dv[256], c[128];
 
 			bad |= json_object_set_new(di, "vendor_name",
-				jstr_or_null(pcinames_vendor(names, d->vendor,
+				out_json_str_or_null(pcinames_vendor(names, d->vendor,
 							     v, sizeof(v))));
 			bad |= json_object_set_new(di, "device_name",
-				jstr_or_null(pcinames_device(names, d->vendor,
+				out_json_str_or_null(pcinames_device(names, d->vendor,
 							     d->device, dv,
 							     sizeof(dv))));
 			bad |= json_object_set_new(di, "class_name",
-				jstr_or_null(pcinames_class(names,
+				out_json_str_or_null(pcinames_class(names,
 							    d->class_code, c,
 							    sizeof(c))));
 		}
@@ -606,7 +573,7 @@ static json_t *json_group(const struct ioas_host_group *g)
 	}
 	for (i = 0; !bad && i < g->nr_regions; i++) {
 		const struct ioas_region *r = &g->regions[i];
-		json_t *ro = jrange(&r->range);
+		json_t *ro = out_json_range(&r->range);
 
 		bad |= !ro;
 		bad |= json_object_set_new(ro, "type",
@@ -630,7 +597,7 @@ static json_t *json_group(const struct ioas_host_group *g)
 		bad |= json_array_append_new(resv, ro);
 	}
 	for (i = 0; !bad && i < g->nr_usable; i++)
-		bad |= json_array_append_new(use, jrange(&g->usable[i]));
+		bad |= json_array_append_new(use, out_json_range(&g->usable[i]));
 	if (!bad) {
 		bad |= json_object_set_new(ap, "how", json_string(
 			ioas_host_how_name(g->geom.aperture_how)));
@@ -658,12 +625,12 @@ static json_t *json_group(const struct ioas_host_group *g)
 		bad |= json_object_set_new(o, "note",
 					   json_string(g->usable_note));
 	bad |= json_object_set_new(o, "iommu",
-		jstr_or_null(g->iommu ? g->iommu->name : NULL));
+		out_json_str_or_null(g->iommu ? g->iommu->name : NULL));
 	bad |= json_object_set_new(o, "iommu_kind", json_string(
 		ioas_host_iommu_kind_name(g->iommu ? g->iommu->kind :
 					  IOAS_HOST_IOMMU_UNKNOWN)));
 	bad |= json_object_set_new(o, "aperture", ap);
-	bad |= json_object_set_new(o, "pgsizes", jhex(g->geom.pgsizes));
+	bad |= json_object_set_new(o, "pgsizes", out_json_hex(g->geom.pgsizes));
 	bad |= json_object_set_new(o, "pgsizes_how", json_string(
 		ioas_host_how_name(g->geom.pgsizes_how)));
 	bad |= json_object_set_new(o, "unsafe_interrupts_needed", json_boolean(
@@ -679,21 +646,6 @@ static json_t *json_group(const struct ioas_host_group *g)
 		return NULL;
 	}
 	return o;
-}
-
-static json_t *jlist(const struct ioas_range_list *l)
-{
-	json_t *a = json_array();
-	size_t i;
-	int bad = !a;
-
-	for (i = 0; !bad && i < l->nr; i++)
-		bad |= json_array_append_new(a, jrange(&l->v[i]));
-	if (bad) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
 }
 
 /* {"type1":{...},"iommufd":{...}} of the live answers, or NULL (none). */
@@ -723,12 +675,12 @@ static int json_live(const struct ioas_host *h, const uint32_t *ids,
 			bad |= cerr == -ENOMEM;
 			if (!bad && a.err) {
 				bad |= json_object_set_new(po, "error",
-					json_string(errname(a.err)));
+					json_string(fmt_errname(a.err)));
 				bad |= json_object_set_new(po, "step",
 					json_string(a.step));
 			} else if (!bad) {
 				bad |= json_object_set_new(po, "usable",
-							   jlist(&a.usable));
+							   out_json_list(&a.usable));
 			}
 			if (!bad) {
 				int v = live_verdict(&a, cerr, &c);
@@ -775,13 +727,13 @@ static json_t *json_together(const struct ioas_host *h)
 		bad |= !po || err == -ENOMEM;
 		if (!bad && err) {
 			bad |= json_object_set_new(po, "error",
-						   json_string(errname(err)));
+						   json_string(fmt_errname(err)));
 			bad |= json_object_set_new(po, "group",
 						   json_integer(why.group));
 			bad |= json_object_set_new(po, "why", json_string(
 				why.what ? why.what : ioas_strerror(err)));
 		} else if (!bad) {
-			bad |= json_object_set_new(po, "usable", jlist(&l));
+			bad |= json_object_set_new(po, "usable", out_json_list(&l));
 		}
 		bad |= json_object_set_new(o, ioas_profile_name(profile), po);
 		ioas_range_list_fini(&l);

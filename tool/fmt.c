@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ioas/ioas.h>
+
 #include "fmt.h"
 
 char *xasprintf(const char *fmt, ...)
@@ -89,6 +91,13 @@ unsigned int aperture_bits(const struct ioas_range *r)
 	if (r->last & (r->last + 1))
 		return 0;
 	return (unsigned int)__builtin_ctzll(r->last + 1);
+}
+
+const char *fmt_errname(int err)
+{
+	const char *n = ioas_errno_name(err);
+
+	return n ? n : "error";
 }
 
 void table_add(struct table *t, int n, ...)

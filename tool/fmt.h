@@ -58,6 +58,9 @@ void fmt_group_header(const struct ioas_host_group *g);
 /* N for an aperture [0, 2^N - 1]; 0 for any other range. */
 unsigned int aperture_bits(const struct ioas_range *r);
 
+/* "EINVAL" for -EINVAL; "error" for a code ioas has no name for. */
+const char *fmt_errname(int err);
+
 /*
  * Appends a row of @n (at most NCOLS) cells, each a char * that the table
  * owns from now on.

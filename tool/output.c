@@ -163,6 +163,25 @@ json_t *out_json_range(const struct ioas_range *r)
 	return o;
 }
 
+json_t *out_json_list(const struct ioas_range_list *l)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < l->nr; i++) {
+		if (json_array_append_new(a, out_json_range(&l->v[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+json_t *out_json_str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
 int out_json_print(json_t *root, FILE *f)
 {
 	if (json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER))

@@ -63,6 +63,10 @@ void obuf_quoted(struct obuf *b, const char *s, size_t len, size_t max);
 json_t *out_json_hex(uint64_t v);
 /* JSON {"start": "0x...", "last": "0x..."}; NULL on allocation failure. */
 json_t *out_json_range(const struct ioas_range *r);
+/* JSON array of out_json_range(); NULL on allocation failure. */
+json_t *out_json_list(const struct ioas_range_list *l);
+/* JSON string, or null for a NULL @s. */
+json_t *out_json_str_or_null(const char *s);
 /*
  * Prints @root as the tool's JSON documents are printed: insertion key
  * order, two-space indent, one final newline. Returns 0 or -EIO.

@@ -25,18 +25,9 @@
 #include "output.h"
 #include "scenario.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_check.h"
 
 #define MAX_CMDS 200
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                              \
-			abort();                                               \
-		}                                                              \
-	} while (0)
 
 static void check_diag(const struct scn_diag *d, const uint8_t *data,
 		       size_t size)
