@@ -134,7 +134,7 @@ static void check_usage(FILE *f)
 	fprintf(f,
 		"usage: ioas check --groups LIST (--ram SIZE --machine q35|virt\n"
 		"                  [--cpu-vendor amd|intel] [--pci64] | --layout FILE)\n"
-		"                  [--sysfs DIR] [--json]\n"
+		"                  [--sysfs DIR|FILE] [--json]\n"
 		"\n"
 		"Check that a guest's memory map (what a VMM DMA-maps) is usable IOVA for\n"
 		"these groups sharing one VFIO container or iommufd IOAS. Each conflict is\n"

@@ -15,6 +15,7 @@ int cmd_show(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include <ioas/ioas.h>
 
+#include "capture.h"
 #include "hostsel.h"
 #include "parse.h"
 
@@ -105,7 +106,43 @@ int hostsel_load(const char *cmd, struct hostsel *hs)
 		hs->root = getenv("IOAS_SYSFS_ROOT");
 	if (!hs->root || !hs->root[0])
 		hs->root = "/sys";
+	/* An 'ioas capture' file: extracted, checked as hostile, to a
+	 * private folder that hostsel_fini() removes. */
+	if (!hs->tmp && capture_sniff(hs->root)) {
+		char msg[512];
+
+		err = capture_extract(hs->root, &hs->tmp, msg, sizeof(msg));
+		if (err) {
+			fprintf(stderr, "ioas %s: %s: %s\n", cmd, hs->root, msg);
+			return err == -EBADMSG || err == -ENOENT ? 2 : 3;
+		}
+	}
 	err = ioas_host_load(hostsel_root(hs), &hs->h, &diag);
+	if (err && hs->tmp) {
+		/* Name the file inside the capture, not the temporary
+		 * folder: "capture.tar: kernel/iommu_groups/1/type". */
+		size_t n = strlen(hs->tmp), o = 0;
+		const char *parts[3], *src;
+		char rel[IOAS_HOST_PATH_MAX];
+
+		if (!strncmp(diag.path, hs->tmp, n) &&
+		    (diag.path[n] == '/' || !diag.path[n])) {
+			src = diag.path + n + (diag.path[n] == '/');
+			memcpy(rel, src, strlen(src) + 1);
+			parts[0] = hs->root;
+			parts[1] = rel[0] ? ": " : "";
+			parts[2] = rel;
+			for (i = 0; i < 3; i++) {
+				size_t k = strlen(parts[i]);
+
+				if (k > sizeof(diag.path) - 1 - o)
+					k = sizeof(diag.path) - 1 - o;
+				memcpy(diag.path + o, parts[i], k);
+				o += k;
+			}
+			diag.path[o] = '\0';
+		}
+	}
 	if (err)
 		return report_load_error(cmd, err, hs->root, &diag);
 	for (i = 0; i < hs->nr_groups; i++) {
@@ -123,6 +160,8 @@ void hostsel_fini(struct hostsel *hs)
 {
 	ioas_host_free(hs->h);
 	hs->h = NULL;
+	if (hs->tmp)
+		capture_rmtree(hs->tmp);
 	free(hs->tmp);
 	hs->tmp = NULL;
 }

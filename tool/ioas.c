@@ -22,6 +22,7 @@ static const struct {
 	{ "sim", cmd_sim, "run a scenario file against the engine" },
 	{ "decode", cmd_decode, "validate and print a VFIO, iommufd or virtio-iommu blob" },
 	{ "gen", cmd_gen, "write scenarios for the kernel differential test" },
+	{ "capture", cmd_capture, "write everything show reads into one file (tar) for bug reports" },
 	{ "check", cmd_check, "does a guest memory layout fit the usable IOVA of these groups" },
 };
 

@@ -1,0 +1,2 @@
+# capture --help: the usage on stdout, exit 0.
+"$IOAS" capture --help
