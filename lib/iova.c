@@ -51,10 +51,11 @@
  * O(1), and glibc grows large arrays with mremap, without copying).
  *
  * Caches. A struct ioas_iova_cache holds, for each size of 1..64 pfns, a
- * stack of at most 64 freed size-aligned ranges. Each size has a lock
- * folded into its count word: one exchange takes it and reads the count,
- * the releasing store writes the new count. The fast paths are leaf
- * functions of about twenty instructions. A miss on a power-of-two size up
+ * stack of at most 63 freed size-aligned ranges (64 for the instant before
+ * a spill). Each size has a lock folded into its count word: one exchange
+ * takes it and reads the count, the releasing store writes the new count;
+ * the word also addresses the top of the stack (see the struct). The fast
+ * paths are leaf functions of 15 instructions on x86-64. A miss on a power-of-two size up
  * to 32 pfns carves a batch of ranges (at most 16, or 64 pfns, as one
  * naturally aligned block) in one tree operation. A full stack hands its
  * older half back to the tree, sorted and coalesced; an allocation or a
@@ -62,7 +63,7 @@
  * retries once; reserve drains first. Those drains hold every size of
  * every cache until the retry is done, so nothing is parked again in
  * between. Parked ranges therefore never make a request fail, and the
- * domain never holds more than 4096 parked ranges per cache.
+ * domain never holds more than 64 * 63 parked ranges per cache.
  *
  * Locks, in this order: caches_lock (the list of caches) -> a cache size's
  * lock -> lock (everything else in the domain). The fast paths take only
@@ -98,6 +99,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -116,7 +118,7 @@
 #define MAXH 64 /* AVL height for 2^32 nodes is < 47 */
 
 #define CACHE_SIZES 64 /* sizes 1..64 pfns */
-#define MAG 64         /* ranges per size */
+#define MAG 64         /* slots per size; at most MAG - 1 parked at rest */
 
 #define ALL_FLAGS \
 	(IOAS_IOVA_TOPDOWN | IOAS_IOVA_BOTTOMUP | IOAS_IOVA_SIZE_ALIGNED)
@@ -136,23 +138,31 @@ struct resv {
 
 /*
  * A per-thread cache: for size k + 1, nr ranges at pfn[k][0..nr-1], the
- * most recently freed on top. Each size has its own lock, folded into its
- * count word w[k]: one exchange both takes the lock and reads nr, and the
- * store that releases it writes the new nr. The owner takes it on every
- * fast call, drainers from other threads too. While the lock is held the
- * word is CLOCKED and nothing else: every failed exchange rewrites it, so
- * the holder keeps nr in a local (or in @held, under hold_all()).
- * Strides are powers of two so the fast paths index with shifts.
+ * most recently freed on top, nr <= MAG - 1 at rest. Each size has its own
+ * lock, folded into its count word w[k + 1] (indexed by the size itself):
+ * one exchange both takes the lock and reads nr, and the store that
+ * releases it writes the new nr. The owner takes it on every fast call,
+ * drainers from other threads too. While the lock is held the word is
+ * CLOCKED and nothing else: every failed exchange rewrites it, so the
+ * holder keeps nr in a local (or in @held, under hold_all()).
+ *
+ * An unheld word is WORD(k, nr) = (k + 1) * MAG + nr: the index, in the
+ * flat array pfn[][], of slot nr of size k + 1, plus MAG. So the fast
+ * paths address the top of a stack with the word alone, and its low six
+ * bits are nr: zero means empty, and also held (CLOCKED has them clear).
+ * w[0] (size 0) is CLOCKED for good: a fast call with npages 0 misses and
+ * fails in the slow path, with no separate test on the fast path.
  * @next/@prev and @held are protected by the domain's caches_lock.
  */
 struct ioas_iova_cache {
+	/* first: the fast paths address w[npages] as (c, npages, 4) */
+	union {
+		uint32_t w[CACHE_SIZES + 2]; /* by size: WORD() or CLOCKED */
+		uint64_t w2[CACHE_SIZES / 2 + 1]; /* any_cached() reads pairs */
+	};
 	struct ioas_iova_domain *d;
 	struct ioas_iova_cache *next, *prev;
-	union {
-		uint32_t w[CACHE_SIZES]; /* nr | CLOCKED while held */
-		uint64_t w2[CACHE_SIZES / 2]; /* any_cached() reads pairs */
-	};
-	uint64_t amask[CACHE_SIZES]; /* roundup_pow2(k + 1) - 1 */
+	uint64_t amask[CACHE_SIZES + 1]; /* by size: roundup_pow2(n) - 1 */
 	uint64_t pfn[CACHE_SIZES][MAG];
 	uint32_t held[CACHE_SIZES]; /* nr of each size, under hold_all() */
 };
@@ -823,6 +833,9 @@ static bool search(const struct ioas_iova_domain *d, const struct query *q,
 /* locks                                                               */
 
 #define CLOCKED 0x80000000u
+#define NR_MASK (MAG - 1)
+/* The unheld count word of size k + 1 holding nr ranges (see the cache). */
+#define WORD(k, nr) ((uint64_t)(((k) + 1) * MAG + (nr)))
 
 /*
  * Returns the old word: the lock is ours unless it has CLOCKED. A failed
@@ -831,7 +844,13 @@ static bool search(const struct ioas_iova_domain *d, const struct query *q,
  */
 static inline uint32_t class_trylock(struct ioas_iova_cache *c, uint64_t k)
 {
-	return __atomic_exchange_n(&c->w[k], CLOCKED, __ATOMIC_ACQUIRE);
+	return __atomic_exchange_n(&c->w[k + 1], CLOCKED, __ATOMIC_ACQUIRE);
+}
+
+/* nr of an unheld word of size k + 1. */
+static inline uint32_t word_nr(uint64_t k, uint64_t word)
+{
+	return (uint32_t)(word - WORD(k, 0));
 }
 
 /* Take the lock of size k + 1; returns its nr. */
@@ -841,16 +860,17 @@ class_lock(struct ioas_iova_cache *c, uint64_t k)
 	uint32_t old;
 
 	while ((old = class_trylock(c, k)) & CLOCKED) {
-		while (__atomic_load_n(&c->w[k], __ATOMIC_RELAXED) & CLOCKED)
+		while (__atomic_load_n(&c->w[k + 1], __ATOMIC_RELAXED) &
+		       CLOCKED)
 			sched_yield();
 	}
-	return old;
+	return word_nr(k, old);
 }
 
 static inline void class_unlock(struct ioas_iova_cache *c, uint64_t k,
 				uint32_t nr)
 {
-	__atomic_store_n(&c->w[k], nr, __ATOMIC_RELEASE);
+	__atomic_store_n(&c->w[k + 1], (uint32_t)WORD(k, nr), __ATOMIC_RELEASE);
 }
 
 static inline void dlock(struct ioas_iova_domain *d)
@@ -1059,13 +1079,19 @@ static bool any_cached(struct ioas_iova_domain *d, uint64_t gen)
 	bool any = false;
 	unsigned int k;
 
+	/* nr and CLOCKED of both words of a pair */
+	const uint64_t m = (uint64_t)(CLOCKED | NR_MASK) << 32 |
+			   (CLOCKED | NR_MASK);
+
 	pthread_mutex_lock(&d->caches_lock);
 	for (c = d->caches; c && !any; c = c->next) {
-		uint64_t acc = 0;
+		/* w[0], held for good, left out */
+		uint64_t acc = __atomic_load_n(&c->w2[0], __ATOMIC_ACQUIRE) &
+			       (m & ~(uint64_t)UINT32_MAX);
 
-		for (k = 0; k < CACHE_SIZES / 2; k++)
+		for (k = 1; k < CACHE_SIZES / 2 + 1; k++)
 			acc |= __atomic_load_n(&c->w2[k], __ATOMIC_ACQUIRE);
-		any = acc != 0;
+		any = (acc & m) != 0;
 	}
 	if (!any)
 		any = __atomic_load_n(&d->gen, __ATOMIC_RELAXED) != gen;
@@ -1467,8 +1493,11 @@ IOAS_EXPORT int ioas_iova_cache_new(struct ioas_iova_domain *d,
 	if (!c)
 		return -ENOMEM;
 	c->d = d;
-	for (k = 0; k < CACHE_SIZES; k++)
-		c->amask[k] = roundup_pow2_u64(k + 1) - 1;
+	c->w[0] = CLOCKED;
+	for (k = 0; k < CACHE_SIZES; k++) {
+		c->w[k + 1] = WORD(k, 0);
+		c->amask[k + 1] = roundup_pow2_u64(k + 1) - 1;
+	}
 	pthread_mutex_lock(&d->caches_lock);
 	c->next = d->caches;
 	if (c->next)
@@ -1562,8 +1591,7 @@ alloc_slow(struct ioas_iova_cache *c, uint64_t npages, uint64_t limit_pfn,
 	    !prune(N(d, d->root), &q)) {
 		struct query qb = q;
 		uint64_t *v = c->pfn[npages - 1];
-		uint64_t k;
-		uint32_t nr;
+		uint64_t k, nr;
 
 		/* A naturally aligned block: an exact, O(log n) search. */
 		qb.n1 = nb * npages - 1;
@@ -1573,9 +1601,10 @@ alloc_slow(struct ioas_iova_cache *c, uint64_t npages, uint64_t limit_pfn,
 		if (qb.n1 <= q.hi - q.lo && search(d, &qb, topdown, &p, &x) &&
 		    !bank(d, nb) &&
 		    !((nr = class_trylock(c, npages - 1)) & CLOCKED)) {
+			nr = word_nr(npages - 1, nr);
 			carve(d, &p, x, x + qb.n1);
 			d->nr_alloc += nb;
-			for (k = 0; k + 1 < nb && nr < MAG; k++)
+			for (k = 0; k + 1 < nb && nr < MAG - 1; k++)
 				v[nr++] = x + k * npages;
 			/* No room (a full stack of far-away ranges): return. */
 			if (k + 1 < nb)
@@ -1630,37 +1659,120 @@ alloc_scan(struct ioas_iova_cache *c, uint64_t npages, uint64_t limit_pfn,
  */
 static int __attribute__((noinline))
 alloc_miss(struct ioas_iova_cache *c, uint64_t npages, uint64_t limit_pfn,
-	   uint64_t *pfn, uint32_t nr)
+	   uint64_t *pfn, uint64_t word)
 {
-	if (nr & CLOCKED)
+	uint32_t nr;
+
+	if (word & CLOCKED)
 		return alloc_slow(c, npages, limit_pfn, pfn);
+	nr = word_nr(npages - 1, word);
 	class_unlock(c, npages - 1, nr);
 	if (nr > 1)
 		return alloc_scan(c, npages, limit_pfn, pfn);
 	return alloc_slow(c, npages, limit_pfn, pfn);
 }
 
+/* The flat slot array: WORD(k, nr) - MAG indexes slot nr of size k + 1. */
+static inline uint64_t *slots(struct ioas_iova_cache *c)
+{
+	return &c->pfn[0][0];
+}
+
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define IOVA_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define IOVA_TSAN 1
+#endif
+
 /*
- * The fast path: no frame, one exchange, one load, one store. A size that
- * a drainer holds is simply bypassed.
+ * class_trylock() and class_unlock() for the fast paths, by size n. On
+ * x86-64 (an xchg is a full barrier, a plain store a release) compilers
+ * compute the word's address into a register of its own; these address
+ * it as (c, n, 4), w being the cache's first member: one instruction less
+ * per fast call. ThreadSanitizer builds keep the builtins, which it
+ * understands.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(IOVA_TSAN)
+_Static_assert(offsetof(struct ioas_iova_cache, w) == 0, "w first");
+
+static inline uint64_t fast_trylock(struct ioas_iova_cache *c, uint64_t n)
+{
+	uint64_t v = CLOCKED;
+
+	/* a 32-bit write zero-extends: v is the old word */
+	__asm__ volatile("xchgl %k0, (%1,%2,4)"
+			 : "+r"(v)
+			 : "r"(c), "r"(n)
+			 : "memory");
+	return v;
+}
+
+static inline void fast_unlock(struct ioas_iova_cache *c, uint64_t n,
+			       uint64_t word)
+{
+	__asm__ volatile("movl %k0, (%1,%2,4)"
+			 :
+			 : "r"(word), "r"(c), "r"(n)
+			 : "memory");
+}
+
+/* pfn & amask[n] with one test (compilers copy pfn and "and" it). */
+static inline bool fast_misaligned(const struct ioas_iova_cache *c,
+				   uint64_t pfn, uint64_t n)
+{
+	__asm__ goto("testq %0, %c3(%1,%2,8)\n\tjnz %l[bad]"
+		     :
+		     : "r"(pfn), "r"(c), "r"(n),
+		       "i"(offsetof(struct ioas_iova_cache, amask)),
+		       "m"(c->amask[n])
+		     : "cc"
+		     : bad);
+	return false;
+bad:
+	return true;
+}
+#else
+static inline uint64_t fast_trylock(struct ioas_iova_cache *c, uint64_t n)
+{
+	return __atomic_exchange_n(&c->w[n], CLOCKED, __ATOMIC_ACQUIRE);
+}
+
+static inline void fast_unlock(struct ioas_iova_cache *c, uint64_t n,
+			       uint64_t word)
+{
+	__atomic_store_n(&c->w[n], (uint32_t)word, __ATOMIC_RELEASE);
+}
+
+static inline bool fast_misaligned(const struct ioas_iova_cache *c,
+				   uint64_t pfn, uint64_t n)
+{
+	return (pfn & c->amask[n]) != 0;
+}
+#endif
+
+/*
+ * The fast path: no frame, one exchange, one load, one store, all
+ * addressed by the size and the count word alone. A size that a drainer
+ * holds is simply bypassed; npages 0 finds w[0] held.
  */
 IOAS_EXPORT int ioas_iova_alloc_fast(struct ioas_iova_cache *c,
 				     uint64_t npages, uint64_t limit_pfn,
 				     uint64_t *pfn)
 {
-	uint64_t k = npages - 1, x, top;
-	uint32_t nr;
+	uint64_t x, w;
 
-	if (__builtin_expect(k >= CACHE_SIZES, 0))
+	if (__builtin_expect(npages > CACHE_SIZES, 0))
 		return alloc_slow(c, npages, limit_pfn, pfn);
-	nr = class_trylock(c, k);
-	if (__builtin_expect((int32_t)nr <= 0, 0))
-		return alloc_miss(c, npages, limit_pfn, pfn, nr);
-	top = (uint64_t)nr - 1;
-	x = c->pfn[k][top];
-	if (__builtin_expect(x + k > limit_pfn, 0))
-		return alloc_miss(c, npages, limit_pfn, pfn, nr);
-	class_unlock(c, k, (uint32_t)top);
+	w = fast_trylock(c, npages);
+	if (__builtin_expect(!(w & NR_MASK), 0)) /* empty or held */
+		return alloc_miss(c, npages, limit_pfn, pfn, w);
+	x = slots(c)[w - MAG - 1];
+	if (__builtin_expect(x + npages - 1 > limit_pfn, 0))
+		return alloc_miss(c, npages, limit_pfn, pfn, w);
+	fast_unlock(c, npages, w - 1);
 	*pfn = x;
 	return 0;
 }
@@ -1706,45 +1818,42 @@ spill(struct ioas_iova_cache *c, uint64_t npages)
 	memmove(pv, pv + half, (MAG - half) * sizeof(pv[0]));
 }
 
+/*
+ * The range just pushed filled the stack (MAG ranges): with the size still
+ * held, spill the older half and release it.
+ */
 static int __attribute__((noinline))
-free_spill(struct ioas_iova_cache *c, uint64_t pfn, uint64_t npages)
+free_full(struct ioas_iova_cache *c, uint64_t npages)
 {
-	uint64_t k = npages - 1;
-	uint32_t nr = class_lock(c, k);
-
-	if (nr == MAG) {
-		spill(c, npages);
-		nr = MAG / 2;
-	}
-	c->pfn[k][nr] = pfn;
-	class_unlock(c, k, nr + 1);
+	spill(c, npages);
+	class_unlock(c, npages - 1, MAG / 2);
 	return 0;
 }
 
-/* A full stack (spill half of it) or a drainer (go to the tree). */
+/* A drainer holds the size (or npages is 0): go to the tree. */
 static int __attribute__((noinline))
-free_miss(struct ioas_iova_cache *c, uint64_t pfn, uint64_t npages,
-	  uint32_t nr)
+free_held(struct ioas_iova_cache *c, uint64_t pfn, uint64_t npages)
 {
-	if (nr & CLOCKED)
-		return ioas_iova_free(c->d, pfn, npages);
-	class_unlock(c, npages - 1, nr);
-	return free_spill(c, pfn, npages);
+	return ioas_iova_free(c->d, pfn, npages);
 }
 
 IOAS_EXPORT int ioas_iova_free_fast(struct ioas_iova_cache *c, uint64_t pfn,
 				    uint64_t npages)
 {
-	uint64_t k = npages - 1;
-	uint32_t nr;
+	uint64_t w;
 
-	if (__builtin_expect(k >= CACHE_SIZES || (pfn & c->amask[k]), 0))
+	if (__builtin_expect(npages > CACHE_SIZES, 0))
 		return ioas_iova_free(c->d, pfn, npages);
-	nr = class_trylock(c, k);
-	if (__builtin_expect(nr >= MAG, 0))
-		return free_miss(c, pfn, npages, nr);
-	c->pfn[k][nr] = pfn;
-	class_unlock(c, k, nr + 1);
+	if (__builtin_expect(fast_misaligned(c, pfn, npages), 0))
+		return ioas_iova_free(c->d, pfn, npages);
+	w = fast_trylock(c, npages);
+	if (__builtin_expect((int32_t)w < 0, 0))
+		return free_held(c, pfn, npages);
+	slots(c)[w - MAG] = pfn;
+	w++;
+	if (__builtin_expect(!(w & NR_MASK), 0))
+		return free_full(c, npages);
+	fast_unlock(c, npages, w);
 	return 0;
 }
 
@@ -1931,13 +2040,13 @@ static bool parked_bad(const struct ioas_iova_domain *d,
 	uint64_t last;
 	uint32_t j;
 
-	if (ca->held[k] > MAG)
+	if (ca->held[k] >= MAG)
 		return true;
 	for (j = 0; j < ca->held[k]; j++) {
 		uint64_t x = ca->pfn[k][j];
 
 		(*cached)++;
-		if ((x & ca->amask[k]) || range_check(d, x, k + 1, &last) ||
+		if ((x & ca->amask[k + 1]) || range_check(d, x, k + 1, &last) ||
 		    touches_free(d, x, last) ||
 		    itree_iter_first(&d->resv, x, last) ||
 		    parked_overlap(ca, k, j))

@@ -731,6 +731,72 @@ static void test_iova_cache_is_bounded(void **state)
 	free(p);
 }
 
+/*
+ * The count word of each size also addresses its stack (lib/iova.c): its
+ * edges are npages 0 (a size held for good), 64 (the last size), 65 (the
+ * tree), a stack filling up exactly (spill with the size held), a
+ * stack emptied exactly, and misaligned releases (the tree).
+ */
+static void test_iova_cache_count_word_edges(void **state)
+{
+	struct ioas_iova_domain *d;
+	struct ioas_iova_cache *c;
+	uint64_t p[200], x;
+	unsigned int i, n;
+
+	(void)state;
+	d = t_domain(1, 1 << 20, 0);
+	assert_int_equal(ioas_iova_cache_new(d, &c), 0);
+	assert_int_equal(ioas_iova_alloc_fast(c, 0, UINT64_MAX, &x), -EINVAL);
+	assert_int_equal(ioas_iova_free_fast(c, 64, 0), -EINVAL);
+	assert_int_equal(ioas_iova_free_fast(c, 0, 0), -EINVAL);
+	assert_int_equal(ioas_iova_check(d), 0);
+	for (n = 1; n <= 65; n += 63) {
+		/* fill, overfill (spills at 64), then empty every size */
+		for (i = 0; i < 200; i++)
+			assert_int_equal(
+				ioas_iova_alloc_fast(c, n, UINT64_MAX, &p[i]),
+				0);
+		for (i = 0; i < 200; i++) {
+			assert_int_equal(ioas_iova_free_fast(c, p[i], n), 0);
+			assert_true(t_info(d).nr_cached <= 63);
+			if (i == 62 || i == 63 || i == 64)
+				assert_int_equal(ioas_iova_check(d), 0);
+		}
+		assert_int_equal(ioas_iova_check(d), 0);
+		for (i = 0; i < 200; i++)
+			assert_int_equal(
+				ioas_iova_alloc_fast(c, n, UINT64_MAX, &p[i]),
+				0);
+		assert_true(t_info(d).nr_cached == 0 || n == 1);
+		assert_true(t_info(d).nr_allocated >= 200);
+		for (i = 0; i < 200; i++)
+			assert_int_equal(ioas_iova_free_fast(c, p[i], n), 0);
+		assert_int_equal(ioas_iova_check(d), 0);
+		ioas_iova_cache_flush(c);
+		assert_true(t_info(d).nr_allocated == 0);
+	}
+	/* a size-64 range goes to the stack, 65 to the tree */
+	assert_int_equal(ioas_iova_alloc_fast(c, 64, UINT64_MAX, &x), 0);
+	assert_int_equal(ioas_iova_free_fast(c, x, 64), 0);
+	assert_true(t_info(d).nr_cached == 1);
+	assert_int_equal(ioas_iova_alloc_fast(c, 64, UINT64_MAX, &p[0]), 0);
+	assert_true(p[0] == x && t_info(d).nr_cached == 0);
+	assert_int_equal(ioas_iova_free_fast(c, x, 64), 0);
+	assert_int_equal(ioas_iova_alloc_fast(c, 65, UINT64_MAX, &x), 0);
+	assert_int_equal(ioas_iova_free_fast(c, x, 65), 0);
+	assert_true(t_info(d).nr_cached == 1);
+	/* misaligned: to the tree, not parked */
+	ioas_iova_cache_flush(c);
+	t_ok(d, ioas_iova_claim(d, 1001, 2));
+	assert_int_equal(ioas_iova_free_fast(c, 1001, 2), 0);
+	assert_true(t_info(d).nr_cached == 0 && t_info(d).nr_allocated == 0);
+	t_ok(d, ioas_iova_claim(d, 1001, 2));
+	t_ok(d, ioas_iova_free(d, 1001, 2));
+	ioas_iova_cache_free(c);
+	ioas_iova_domain_free(d);
+}
+
 static void test_iova_check_catches_a_double_release_through_a_cache(
 	void **state)
 {
@@ -1243,6 +1309,7 @@ int main(void)
 		cmocka_unit_test(test_iova_cache_reuses_freed_ranges),
 		cmocka_unit_test(test_iova_cached_ranges_never_cause_failures),
 		cmocka_unit_test(test_iova_cache_is_bounded),
+		cmocka_unit_test(test_iova_cache_count_word_edges),
 		cmocka_unit_test(
 			test_iova_check_catches_a_double_release_through_a_cache),
 		cmocka_unit_test(test_iova_info_and_holes_errors),
