@@ -187,6 +187,14 @@ struct ioas_iova_domain {
 	uint64_t free_pfns;
 	uint64_t meta, meta_peak;
 	uint64_t gen;           /* bumped when parked ranges return */
+	/*
+	 * Fail-fast hint of the cached path (alloc_slow()), exact: while no
+	 * free space was added to the tree (grow unchanged since ff_grow),
+	 * a size-aligned request of ff_n or more pfns under a limit of ff_hi
+	 * or less has no fit. ff_n 0: no hint.
+	 */
+	uint64_t grow;          /* bumped by every add_free_at() */
+	uint64_t ff_grow, ff_n, ff_hi;
 	struct itree resv;
 	/* protected by caches_lock */
 	pthread_mutex_t caches_lock;
@@ -460,38 +468,125 @@ static void fixup(struct ioas_iova_domain *d, const struct path *p, int from,
 	}
 }
 
+/* Point p->n[k]'s parent (or the root) at @ni instead of @i. */
+static inline void relink(struct ioas_iova_domain *d, const struct path *p,
+			  int k, uint32_t i, uint32_t ni)
+{
+	if (k == 0) {
+		d->root = ni;
+	} else {
+		struct xnode *pa = N(d, p->n[k - 1]);
+
+		if (pa->l == i)
+			pa->l = ni;
+		else
+			pa->r = ni;
+	}
+}
+
 /*
- * After the subtree at p->n[from] gained free space (a leaf attached below
- * it, or an extent in it grew): heights rise by at most one and summaries
- * only grow, so each ancestor merges its children's values without
- * recomputing its own extent's order. Falls back to fixup() at the first
- * node that needs a rotation.
+ * After the subtree at p->n[from]'s child @ci (on the path, or a leaf just
+ * attached) gained free space: heights rise by at most one and summaries
+ * only grow, so each ancestor merges in the values of its child on the
+ * path, which are still in registers: no sibling is read unless the
+ * child's height reached the ancestor's (a possible imbalance). Stops at
+ * the first ancestor that does not change. A rotation keeps the
+ * subtree's extents, so the walk goes on from the rotated subtree's root.
  */
 static void fixup_grow(struct ioas_iova_domain *d, const struct path *p,
-		       int from)
+		       int from, uint32_t ci)
 {
+	const struct xnode *c = N(d, ci);
+	unsigned int hc = x_h(c), cmo = x_mo(c);
+	uint32_t cms = c->ms;
 	int k;
 
 	for (k = from; k >= 0; k--) {
-		struct xnode *x = N(d, p->n[k]);
-		const struct xnode *l = N(d, x->l), *r = N(d, x->r);
-		unsigned int hl = x_h(l), hr = x_h(r), h, mo = x_mo(x);
+		uint32_t i = p->n[k];
+		struct xnode *x = N(d, i);
+		unsigned int h = x_h(x), mo = x_mo(x);
 		uint32_t ms = x->ms;
 
-		if (hl > hr + 1 || hr > hl + 1) {
-			fixup(d, p, k, k);
+		if (hc >= h) {
+			/* The child grew to our height: the sibling decides. */
+			uint32_t si = x->l == ci ? x->r : x->l;
+
+			if (hc > h_of(d, si) + 1) {
+				/*
+				 * One (single or double) rotation: the new
+				 * subtree root sums the same extents, so the
+				 * walk goes on from it.
+				 */
+				uint32_t ni = balance(d, i);
+
+				relink(d, p, k, i, ni);
+				c = N(d, ni);
+				ci = ni;
+				hc = x_h(c);
+				cms = c->ms;
+				cmo = x_mo(c);
+				continue;
+			}
+			h = hc + 1;
+		} else if (cms <= ms && cmo <= mo) {
 			return;
 		}
-		h = (hl > hr ? hl : hr) + 1;
-		ms = l->ms > ms ? l->ms : ms;
-		ms = r->ms > ms ? r->ms : ms;
-		mo = x_mo(l) > mo ? x_mo(l) : mo;
-		mo = x_mo(r) > mo ? x_mo(r) : mo;
-		if (h == x_h(x) && ms == x->ms && mo == x_mo(x))
-			return;
+		ms = cms > ms ? cms : ms;
+		mo = cmo > mo ? cmo : mo;
 		x->a = x_start(x) | (uint64_t)h << PFN_BITS;
 		x->b = x_last(x) | (uint64_t)mo << PFN_BITS;
 		x->ms = ms;
+		ci = i;
+		hc = h;
+		cms = ms;
+		cmo = mo;
+	}
+}
+
+/*
+ * After a release that merged both neighbours: the lower one was spliced
+ * out below p->n[from], and p->n[up] (up <= from) widened to cover it.
+ * Nodes from @from to @up are recomputed (they may have lost the spliced
+ * extent; heights may drop). Above @up the subtree's free space only grew:
+ * while the child's height is unchanged, an ancestor merges the child's
+ * summary (no rebalancing possible) and the walk stops at the first one
+ * that does not change; a changed height gets a full rebalance.
+ */
+static void fixup_merge(struct ioas_iova_domain *d, const struct path *p,
+			int from, int up)
+{
+	unsigned int hold = 0, hnew = 0, cmo = 0;
+	uint32_t cms = 0;
+	int k;
+
+	for (k = from; k >= 0; k--) {
+		uint32_t i = p->n[k], ni;
+		struct xnode *x = N(d, i);
+		unsigned int h = x_h(x);
+
+		if (k < up && hnew == hold) {
+			unsigned int mo = x_mo(x);
+			uint32_t ms = x->ms;
+
+			if (cms <= ms && cmo <= mo)
+				return;
+			ms = cms > ms ? cms : ms;
+			mo = cmo > mo ? cmo : mo;
+			x->b = x_last(x) | (uint64_t)mo << PFN_BITS;
+			x->ms = ms;
+			cms = ms;
+			cmo = mo;
+			hold = hnew = h;
+			continue;
+		}
+		ni = balance(d, i);
+		if (ni != i)
+			relink(d, p, k, i, ni);
+		x = N(d, ni);
+		hold = h;
+		hnew = x_h(x);
+		cms = x->ms;
+		cmo = x_mo(x);
 	}
 }
 
@@ -579,6 +674,7 @@ static void add_free_at(struct ioas_iova_domain *d, uint64_t s, uint64_t e,
 	jf = f && x_last(f) + 1 == s;
 	jc = c && x_start(c) == e + 1;
 	d->free_pfns += e - s + 1;
+	d->grow++;
 	if (jf && jc) {
 		/*
 		 * Both neighbours merge. They are on one root-to-leaf path:
@@ -600,16 +696,16 @@ static void add_free_at(struct ioas_iova_domain *d, uint64_t s, uint64_t e,
 			pa->r = child;
 		x_set(N(d, p->n[up]), fs, cl);
 		node_put(d, gone);
-		fixup(d, p, lo - 1, up);
+		fixup_merge(d, p, lo - 1, up);
 	} else if (jf) {
 		/* The extent itself is recomputed, its ancestors only grow. */
 		x_set(f, x_start(f), e);
 		(void)pull(d, f);
-		fixup_grow(d, p, fl - 1);
+		fixup_grow(d, p, fl - 1, p->n[fl]);
 	} else if (jc) {
 		x_set(c, s, x_last(c));
 		(void)pull(d, c);
-		fixup_grow(d, p, ce - 1);
+		fixup_grow(d, p, ce - 1, p->n[ce]);
 	} else {
 		uint32_t ni = node_get(d, s, e);
 		struct xnode *leaf;
@@ -623,7 +719,7 @@ static void add_free_at(struct ioas_iova_domain *d, uint64_t s, uint64_t e,
 			leaf->l = ni;
 		else
 			leaf->r = ni;
-		fixup_grow(d, p, p->len - 1);
+		fixup_grow(d, p, p->len - 1, ni);
 	}
 }
 
@@ -1087,11 +1183,22 @@ static bool any_cached(struct ioas_iova_domain *d, uint64_t gen)
 	for (c = d->caches; c && !any; c = c->next) {
 		/* w[0], held for good, left out */
 		uint64_t acc = __atomic_load_n(&c->w2[0], __ATOMIC_ACQUIRE) &
-			       (m & ~(uint64_t)UINT32_MAX);
+			       (m & ~(uint64_t)UINT32_MAX),
+			 acc1 = 0, acc2 = 0, acc3 = 0;
 
-		for (k = 1; k < CACHE_SIZES / 2 + 1; k++)
+		/* Unrolled by four: independent accumulators, no loop test
+		 * per word. */
+		_Static_assert(CACHE_SIZES / 2 % 4 == 0, "unrolled by four");
+		for (k = 1; k < CACHE_SIZES / 2 + 1; k += 4) {
 			acc |= __atomic_load_n(&c->w2[k], __ATOMIC_ACQUIRE);
-		any = (acc & m) != 0;
+			acc1 |= __atomic_load_n(&c->w2[k + 1],
+						__ATOMIC_ACQUIRE);
+			acc2 |= __atomic_load_n(&c->w2[k + 2],
+						__ATOMIC_ACQUIRE);
+			acc3 |= __atomic_load_n(&c->w2[k + 3],
+						__ATOMIC_ACQUIRE);
+		}
+		any = ((acc | acc1 | acc2 | acc3) & m) != 0;
 	}
 	if (!any)
 		any = __atomic_load_n(&d->gen, __ATOMIC_RELAXED) != gen;
@@ -1545,6 +1652,41 @@ IOAS_EXPORT void ioas_iova_cache_flush(struct ioas_iova_cache *c)
 }
 
 /*
+ * The cached path's queries (size-aligned, lowest pfn start_pfn, only
+ * extents holding a whole aligned block of the rounded size, searched
+ * exhaustively) are monotone: a fit of n' >= n pfns under a limit hi' <= hi
+ * contains a fit of n under hi (its first n pfns: aligned to roundup(n),
+ * which divides roundup(n'), in an extent holding an aligned block of
+ * roundup(n') >= roundup(n)). So a failure of n under hi stands for every
+ * larger request under every lower limit, until free space is added to the
+ * tree. Under d->lock.
+ */
+static inline bool ff_known(const struct ioas_iova_domain *d, uint64_t n,
+			    uint64_t hi)
+{
+	return d->ff_grow == d->grow && d->ff_n && n >= d->ff_n &&
+	       hi <= d->ff_hi;
+}
+
+static void ff_note(struct ioas_iova_domain *d, uint64_t n, uint64_t hi)
+{
+	if (d->ff_grow == d->grow && d->ff_n) {
+		if (n >= d->ff_n && hi <= d->ff_hi)
+			return; /* already implied */
+		if (hi == d->ff_hi || (hi > d->ff_hi && n <= d->ff_n)) {
+			if (n < d->ff_n)
+				d->ff_n = n;
+			d->ff_hi = hi;
+			return;
+		}
+	}
+	/* A stale hint, or two incomparable ones: keep the newest. */
+	d->ff_grow = d->grow;
+	d->ff_n = n;
+	d->ff_hi = hi;
+}
+
+/*
  * A cache miss. For power-of-two sizes up to 32 pfns, take a batch of
  * ranges in one carve (at most 64 pfns, 16 ranges): the first goes to the
  * caller, the rest into the cache, highest on top. Fill phases then cost
@@ -1598,7 +1740,9 @@ alloc_slow(struct ioas_iova_cache *c, uint64_t npages, uint64_t limit_pfn,
 		qb.ms_need = (uint32_t)qb.n1;
 		qb.amask = qb.n1;
 		qb.mo_need = flog2(nb * npages);
-		if (qb.n1 <= q.hi - q.lo && search(d, &qb, topdown, &p, &x) &&
+		if (qb.n1 <= q.hi - q.lo && !ff_known(d, nb * npages, q.hi) &&
+		    (search(d, &qb, topdown, &p, &x) ||
+		     (ff_note(d, nb * npages, q.hi), false)) &&
 		    !bank(d, nb) &&
 		    !((nr = class_trylock(c, npages - 1)) & CLOCKED)) {
 			nr = word_nr(npages - 1, nr);
@@ -1617,12 +1761,22 @@ alloc_slow(struct ioas_iova_cache *c, uint64_t npages, uint64_t limit_pfn,
 			return 0;
 		}
 	}
-	ret = alloc_locked(d, &q, topdown, pfn);
+	if (ff_known(d, npages, q.hi)) {
+		ret = -ENOSPC;
+	} else {
+		ret = alloc_locked(d, &q, topdown, pfn);
+		if (ret == -ENOSPC)
+			ff_note(d, npages, q.hi);
+	}
 	gen = d->gen;
 	dunlock(d);
 	if (ret == -ENOSPC && any_cached(d, gen)) {
 		drain_hold(d);
-		ret = alloc_locked(d, &q, topdown, pfn);
+		if (!ff_known(d, npages, q.hi)) {
+			ret = alloc_locked(d, &q, topdown, pfn);
+			if (ret == -ENOSPC)
+				ff_note(d, npages, q.hi);
+		}
 		drain_release(d);
 	}
 	return ret;

@@ -707,6 +707,100 @@ static void test_iova_cached_ranges_never_cause_failures(void **state)
 	ioas_iova_domain_free(d);
 }
 
+/*
+ * The cached path's fail-fast hint: a failure stands only for larger
+ * sizes under lower or equal limits, and only until free space returns.
+ */
+static void test_iova_fail_fast_hint_is_exact(void **state)
+{
+	struct ioas_iova_domain *d;
+	struct ioas_iova_cache *c;
+	uint64_t x;
+
+	(void)state;
+	d = t_domain(1, 2047, 0);
+	assert_int_equal(ioas_iova_cache_new(d, &c), 0);
+	/* Aligned 512-blocks: [0,511] has pfn 0, 512 and 1536 are taken. */
+	t_ok(d, ioas_iova_claim(d, 512, 1));
+	t_ok(d, ioas_iova_claim(d, 1536, 1));
+	assert_int_equal(ioas_iova_alloc_fast(c, 512, 1023, &x), -ENOSPC);
+	assert_int_equal(ioas_iova_alloc_fast(c, 1024, 1023, &x), -ENOSPC);
+	assert_int_equal(ioas_iova_alloc_fast(c, 300, 1023, &x), -ENOSPC);
+	/* A higher limit is not covered by the failure. */
+	assert_int_equal(ioas_iova_alloc_fast(c, 512, 2047, &x), 0);
+	assert_true(x == 1024);
+	t_ok(d, ioas_iova_free(d, 1024, 512));
+	/* A smaller size is not either. */
+	assert_int_equal(ioas_iova_alloc_fast(c, 256, 1023, &x), 0);
+	assert_true(x == 768);
+	t_ok(d, ioas_iova_free(d, 768, 256));
+	assert_int_equal(ioas_iova_alloc_fast(c, 512, 1023, &x), -ENOSPC);
+	assert_int_equal(ioas_iova_alloc_fast(c, 500, 1000, &x), -ENOSPC);
+	/* Free space coming back voids the hint. */
+	t_ok(d, ioas_iova_free(d, 512, 1));
+	assert_int_equal(ioas_iova_alloc_fast(c, 500, 1023, &x), 0);
+	assert_true(x == 512);
+	t_ok(d, ioas_iova_free(d, 512, 500));
+	assert_int_equal(ioas_iova_alloc_fast(c, 512, 1023, &x), 0);
+	assert_true(x == 512);
+	t_ok(d, ioas_iova_free(d, 512, 512));
+	/* So does an unreservation. */
+	t_ok(d, ioas_iova_reserve(d, 600, 600));
+	assert_int_equal(ioas_iova_alloc_fast(c, 512, 1023, &x), -ENOSPC);
+	t_ok(d, ioas_iova_unreserve(d, 600, 600));
+	assert_int_equal(ioas_iova_alloc_fast(c, 512, 1023, &x), 0);
+	assert_true(x == 512);
+	t_ok(d, ioas_iova_free(d, 512, 512));
+	ioas_iova_cache_free(c);
+	ioas_iova_domain_free(d);
+}
+
+/*
+ * Releases in random order through every tree case (new leaf, merge with
+ * one neighbour, merge with both, rotations), checked after each step.
+ */
+static void test_iova_random_releases_keep_tree_exact(void **state)
+{
+	enum { N = 3000 };
+	static uint64_t p[N], n[N];
+	struct ioas_iova_domain *d;
+	uint64_t seed = 12345;
+	unsigned int i, j, round;
+
+	(void)state;
+	d = t_domain(1, 4 * N, IOAS_IOVA_BOTTOMUP);
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < N; i++) {
+			n[i] = 1 + (i + round) % 4;
+			assert_int_equal(ioas_iova_alloc(d, n[i], UINT64_MAX, 0,
+							 &p[i]),
+					 0);
+		}
+		for (i = N - 1; i > 0; i--) {
+			uint64_t t;
+
+			seed = seed * 6364136223846793005u +
+			       1442695040888963407u;
+			j = (unsigned int)((seed >> 33) % (i + 1));
+			t = p[i];
+			p[i] = p[j];
+			p[j] = t;
+			t = n[i];
+			n[i] = n[j];
+			n[j] = t;
+		}
+		for (i = 0; i < N; i++) {
+			assert_int_equal(ioas_iova_free(d, p[i], n[i]), 0);
+			if (i % 16 == 0 || i > N - 64)
+				assert_int_equal(ioas_iova_check(d), 0);
+		}
+		assert_int_equal(ioas_iova_check(d), 0);
+		assert_true(t_info(d).free_pfns == 4 * N);
+		assert_true(t_info(d).nr_extents == 1);
+	}
+	ioas_iova_domain_free(d);
+}
+
 static void test_iova_cache_is_bounded(void **state)
 {
 	struct ioas_iova_domain *d;
@@ -1308,6 +1402,8 @@ int main(void)
 		cmocka_unit_test(test_iova_find_does_not_allocate),
 		cmocka_unit_test(test_iova_cache_reuses_freed_ranges),
 		cmocka_unit_test(test_iova_cached_ranges_never_cause_failures),
+		cmocka_unit_test(test_iova_fail_fast_hint_is_exact),
+		cmocka_unit_test(test_iova_random_releases_keep_tree_exact),
 		cmocka_unit_test(test_iova_cache_is_bounded),
 		cmocka_unit_test(test_iova_cache_count_word_edges),
 		cmocka_unit_test(
