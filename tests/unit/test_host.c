@@ -1133,6 +1133,45 @@ static void test_host_names(void **state)
 	assert_string_equal(ioas_host_how_name(7), "unknown");
 }
 
+/*
+ * Loads @root failing at n = 1, 2, ... until a load succeeds: every
+ * failure must be -ENOMEM or -EIO with *out untouched, nothing leaked
+ * (ASan/valgrind), no consumed failure swallowed, and file reads must be
+ * fail points too (some -EIO). Returns the number of points.
+ */
+static unsigned long sweep_load(const char *root)
+{
+	bool saw_eio = false;
+	unsigned long n;
+
+	for (n = 1;; n++) {
+		struct ioas_host_diag d;
+		struct ioas_host *h = POISON;
+		bool pending;
+		int rc;
+
+		ioas_fail_nth_set_(n);
+		rc = ioas_host_load(root, &h, &d);
+		pending = ioas_fail_nth_pending_();
+		ioas_fail_nth_set_(0);
+		if (!rc) {
+			/* Past the last fail point: done. A consumed
+			 * failure that still succeeded was swallowed. */
+			if (!pending)
+				fail_msg("n=%lu: failure swallowed", n);
+			ioas_host_free(h);
+			break;
+		}
+		if (rc != -ENOMEM && rc != -EIO)
+			fail_msg("n=%lu: rc %d (%s)", n, rc, d.diag.reason);
+		saw_eio |= rc == -EIO;
+		assert_ptr_equal(h, POISON);
+		assert_true(n < 100000);
+	}
+	assert_true(saw_eio);
+	return n;
+}
+
 /* Every allocation and read failure: the right error, nothing leaked
  * (ASan/valgrind), *out untouched. */
 static void test_host_fail_nth(void **state)
@@ -1145,38 +1184,8 @@ static void test_host_fail_nth(void **state)
 		skip();
 	for (i = 0; i < 2; i++) {
 		char *root = example(hosts[i]);
-		bool saw_eio = false;
-		unsigned long n;
 
-		for (n = 1;; n++) {
-			struct ioas_host_diag d;
-			struct ioas_host *h = POISON;
-			bool pending;
-			int rc;
-
-			ioas_fail_nth_set_(n);
-			rc = ioas_host_load(root, &h, &d);
-			pending = ioas_fail_nth_pending_();
-			ioas_fail_nth_set_(0);
-			if (!rc) {
-				/* Past the last fail point: done. A
-				 * consumed failure that still succeeded
-				 * was swallowed. */
-				if (!pending)
-					fail_msg("n=%lu: failure swallowed", n);
-				ioas_host_free(h);
-				break;
-			}
-			if (rc != -ENOMEM && rc != -EIO)
-				fail_msg("n=%lu: rc %d (%s)", n, rc,
-					 d.diag.reason);
-			saw_eio |= rc == -EIO;
-			assert_ptr_equal(h, POISON);
-			assert_true(n < 100000);
-		}
-		assert_true(n > 10);
-		/* file reads are fail points too, not only allocations */
-		assert_true(saw_eio);
+		assert_true(sweep_load(root) > 10);
 		free(root);
 	}
 }
@@ -3072,35 +3081,8 @@ static void test_host_acpi_fail_nth(void **state)
 	tt_ivmd(&t, 0x20, 0x01, 0, 0, 0x10000000, 0x1000);
 	tt_finish(&t);
 	t_fw_table(roots[1], "IVRS", &t);
-	for (i = 0; i < 2; i++) {
-		bool saw_eio = false;
-		unsigned long n;
-
-		for (n = 1;; n++) {
-			struct ioas_host_diag d;
-			struct ioas_host *h = POISON;
-			bool pending;
-			int rc;
-
-			ioas_fail_nth_set_(n);
-			rc = ioas_host_load(roots[i], &h, &d);
-			pending = ioas_fail_nth_pending_();
-			ioas_fail_nth_set_(0);
-			if (!rc) {
-				if (!pending)
-					fail_msg("n=%lu: failure swallowed", n);
-				ioas_host_free(h);
-				break;
-			}
-			if (rc != -ENOMEM && rc != -EIO)
-				fail_msg("n=%lu: rc %d (%s)", n, rc,
-					 d.diag.reason);
-			saw_eio |= rc == -EIO;
-			assert_ptr_equal(h, POISON);
-			assert_true(n < 100000);
-		}
-		assert_true(saw_eio);
-	}
+	for (i = 0; i < 2; i++)
+		sweep_load(roots[i]);
 	free(roots[0]);
 	t_rmtree(roots[1]);
 }
