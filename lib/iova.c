@@ -1687,6 +1687,28 @@ static void ff_note(struct ioas_iova_domain *d, uint64_t n, uint64_t hi)
 }
 
 /*
+ * The cached path's query: size-aligned, and like Linux's
+ * alloc_iova_fast(), which rounds sizes up to a power of two, only whole
+ * aligned blocks, so the search is exact and a failure costs O(log n) for
+ * every size. The tail stays free. 0 or a negative errno (-ENOSPC for an
+ * empty window).
+ */
+static int slow_prepare(const struct ioas_iova_domain *d, uint64_t npages,
+			uint64_t limit_pfn, struct query *q, bool *topdown)
+{
+	int ret = prepare(d, npages, 0, limit_pfn, 0, 0,
+			  IOAS_IOVA_SIZE_ALIGNED, q, topdown);
+
+	if (ret)
+		return ret > 0 ? -ENOSPC : ret;
+	if (q->prefer) {
+		q->mo_need = q->mo_accept = q->prefer;
+		q->prefer = 0;
+	}
+	return 0;
+}
+
+/*
  * A cache miss. For power-of-two sizes up to 32 pfns, take a batch of
  * ranges in one carve (at most 64 pfns, 16 ranges): the first goes to the
  * caller, the rest into the cache, highest on top. Fill phases then cost
@@ -1708,27 +1730,29 @@ alloc_slow(struct ioas_iova_cache *c, uint64_t npages, uint64_t limit_pfn,
 	struct ioas_iova_domain *d = c->d;
 	struct query q;
 	struct path p;
-	bool topdown;
+	bool topdown, have_q = false;
 	uint64_t x, nb, gen;
+	uint64_t hi = limit_pfn < d->last_pfn ? limit_pfn : d->last_pfn;
 	int ret;
 
-	ret = prepare(d, npages, 0, limit_pfn, 0, 0, IOAS_IOVA_SIZE_ALIGNED,
-		      &q, &topdown);
-	if (ret)
-		return ret > 0 ? -ENOSPC : ret;
+	dlock(d);
 	/*
-	 * Like Linux's alloc_iova_fast(), which rounds sizes up to a power of
-	 * two: only whole aligned blocks, so the search is exact and a failure
-	 * costs O(log n) for every size. The tail stays free.
+	 * The hint already answers (for a size prepare() accepts: 1 to 2^62
+	 * pfns, and the query's limit is this hi): no query, no search.
 	 */
-	if (q.prefer) {
-		q.mo_need = q.mo_accept = q.prefer;
-		q.prefer = 0;
+	if (npages - 1 < UINT64_C(1) << 62 && ff_known(d, npages, hi)) {
+		ret = -ENOSPC;
+		goto failed;
 	}
+	ret = slow_prepare(d, npages, limit_pfn, &q, &topdown);
+	if (ret) {
+		dunlock(d);
+		return ret;
+	}
+	have_q = true;
 	nb = 64 / npages;
 	if (nb > 16)
 		nb = 16;
-	dlock(d);
 	if (is_pow2_u64(npages) && nb > 1 && d->root &&
 	    !prune(N(d, d->root), &q)) {
 		struct query qb = q;
@@ -1768,9 +1792,14 @@ alloc_slow(struct ioas_iova_cache *c, uint64_t npages, uint64_t limit_pfn,
 		if (ret == -ENOSPC)
 			ff_note(d, npages, q.hi);
 	}
+failed:
 	gen = d->gen;
 	dunlock(d);
 	if (ret == -ENOSPC && any_cached(d, gen)) {
+		/* A valid size (checked above): only an empty window fails,
+		 * and no drain helps with that. */
+		if (!have_q && slow_prepare(d, npages, limit_pfn, &q, &topdown))
+			return -ENOSPC;
 		drain_hold(d);
 		if (!ff_known(d, npages, q.hi)) {
 			ret = alloc_locked(d, &q, topdown, pfn);

@@ -756,6 +756,42 @@ static void test_iova_fail_fast_hint_is_exact(void **state)
 }
 
 /*
+ * A failure the hint already answers skips the query, but still drains a
+ * range parked since, and still rejects sizes the query would reject.
+ */
+static void test_iova_fail_fast_hint_still_drains(void **state)
+{
+	struct ioas_iova_domain *d;
+	struct ioas_iova_cache *c1, *c2;
+	uint64_t x;
+
+	(void)state;
+	d = t_domain(1, 2047, 0);
+	assert_int_equal(ioas_iova_cache_new(d, &c1), 0);
+	assert_int_equal(ioas_iova_cache_new(d, &c2), 0);
+	t_ok(d, ioas_iova_claim(d, 1, 1019));
+	t_ok(d, ioas_iova_claim(d, 1020, 4));
+	assert_int_equal(ioas_iova_alloc_fast(c1, 4, 1023, &x), -ENOSPC);
+	/* Answered by the hint: same errors as without it. */
+	assert_int_equal(ioas_iova_alloc_fast(c1, 8, 1023, &x), -ENOSPC);
+	assert_int_equal(ioas_iova_alloc_fast(c1, UINT64_C(1) << 63, 1023,
+					      &x), -ENOSPC);
+	assert_int_equal(ioas_iova_alloc_fast(c1, (UINT64_C(1) << 63) + 1,
+					      1023, &x), -EINVAL);
+	assert_int_equal(ioas_iova_alloc_fast(c1, 0, 1023, &x), -EINVAL);
+	/* Parked in another cache: the tree did not change, the hint
+	 * stands, and the failure must still drain it. */
+	t_ok(d, ioas_iova_free_fast(c2, 1020, 4));
+	assert_int_equal(ioas_iova_alloc_fast(c1, 4, 1023, &x), 0);
+	assert_true(x == 1020);
+	t_ok(d, ioas_iova_free(d, 1020, 4));
+	t_ok(d, ioas_iova_free(d, 1, 1019));
+	ioas_iova_cache_free(c1);
+	ioas_iova_cache_free(c2);
+	ioas_iova_domain_free(d);
+}
+
+/*
  * Releases in random order through every tree case (new leaf, merge with
  * one neighbour, merge with both, rotations), checked after each step.
  */
@@ -1403,6 +1439,7 @@ int main(void)
 		cmocka_unit_test(test_iova_cache_reuses_freed_ranges),
 		cmocka_unit_test(test_iova_cached_ranges_never_cause_failures),
 		cmocka_unit_test(test_iova_fail_fast_hint_is_exact),
+		cmocka_unit_test(test_iova_fail_fast_hint_still_drains),
 		cmocka_unit_test(test_iova_random_releases_keep_tree_exact),
 		cmocka_unit_test(test_iova_cache_is_bounded),
 		cmocka_unit_test(test_iova_cache_count_word_edges),
