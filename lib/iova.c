@@ -418,6 +418,22 @@ static uint32_t balance(struct ioas_iova_domain *d, uint32_t i)
 	return i;
 }
 
+/* Point p->n[k]'s parent (or the root) at @ni instead of @i. */
+static inline void relink(struct ioas_iova_domain *d, const struct path *p,
+			  int k, uint32_t i, uint32_t ni)
+{
+	if (k == 0) {
+		d->root = ni;
+	} else {
+		struct xnode *pa = N(d, p->n[k - 1]);
+
+		if (pa->l == i)
+			pa->l = ni;
+		else
+			pa->r = ni;
+	}
+}
+
 /*
  * Rebalance and re-augment p->n[from] up to the root. A node whose height
  * and summary come out unchanged leaves its ancestors unchanged too, so the
@@ -437,16 +453,7 @@ static void fixup(struct ioas_iova_domain *d, const struct path *p, int from,
 
 		ni = balance(d, i);
 		if (ni != i) {
-			if (k == 0) {
-				d->root = ni;
-			} else {
-				struct xnode *pa = N(d, p->n[k - 1]);
-
-				if (pa->l == i)
-					pa->l = ni;
-				else
-					pa->r = ni;
-			}
+			relink(d, p, k, i, ni);
 		} else if (k <= must) {
 			const struct xnode *pa;
 
@@ -465,22 +472,6 @@ static void fixup(struct ioas_iova_domain *d, const struct path *p, int from,
 			    (ob >> PFN_BITS) < x_mo(pa) && x_mo(x) <= x_mo(pa))
 				return;
 		}
-	}
-}
-
-/* Point p->n[k]'s parent (or the root) at @ni instead of @i. */
-static inline void relink(struct ioas_iova_domain *d, const struct path *p,
-			  int k, uint32_t i, uint32_t ni)
-{
-	if (k == 0) {
-		d->root = ni;
-	} else {
-		struct xnode *pa = N(d, p->n[k - 1]);
-
-		if (pa->l == i)
-			pa->l = ni;
-		else
-			pa->r = ni;
 	}
 }
 
