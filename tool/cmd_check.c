@@ -1114,7 +1114,6 @@ static int print_json(struct check *ck)
 	json_t *att = json_object(), *notes = json_array();
 	int bad = !root || !lay || !conf || !guest || !use || !att || !notes;
 	size_t i;
-	char *s;
 
 	for (i = 0; !bad && i < ck->layout.nr; i++) {
 		const struct layout_range *r = &ck->layout.v[i];
@@ -1184,13 +1183,7 @@ static int print_json(struct check *ck)
 	bad |= json_object_set_new(root, "profiles_agree",
 				   json_boolean(ck->agree));
 	bad |= json_object_set_new(root, "notes", notes);
-	s = bad ? NULL : json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (!s)
-		return -ENOMEM;
-	puts(s);
-	free(s);
-	return 0;
+	return out_json_puts_compact(root, bad);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -754,7 +754,6 @@ static int print_json(const struct ioas_host *h)
 	json_t *iommus = json_array();
 	size_t i, n = ioas_host_nr_groups(h);
 	int bad = !root || !groups || !iommus;
-	char *s;
 
 	for (i = 0; !bad && i < n; i++) {
 		const struct ioas_host_group *g = ioas_host_group_peek(h, i);
@@ -803,13 +802,7 @@ static int print_json(const struct ioas_host *h)
 
 		bad |= !t || json_object_set_new(root, "together", t);
 	}
-	s = bad ? NULL : json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (!s)
-		return -ENOMEM;
-	puts(s);
-	free(s);
-	return 0;
+	return out_json_puts_compact(root, bad);
 }
 
 int cmd_show(int argc, char **argv)

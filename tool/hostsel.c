@@ -121,26 +121,18 @@ int hostsel_load(const char *cmd, struct hostsel *hs)
 	if (err && hs->tmp) {
 		/* Name the file inside the capture, not the temporary
 		 * folder: "capture.tar: kernel/iommu_groups/1/type". */
-		size_t n = strlen(hs->tmp), o = 0;
-		const char *parts[3], *src;
+		size_t n = strlen(hs->tmp);
 		char rel[IOAS_HOST_PATH_MAX];
 
 		if (!strncmp(diag.path, hs->tmp, n) &&
 		    (diag.path[n] == '/' || !diag.path[n])) {
-			src = diag.path + n + (diag.path[n] == '/');
-			memcpy(rel, src, strlen(src) + 1);
-			parts[0] = hs->root;
-			parts[1] = rel[0] ? ": " : "";
-			parts[2] = rel;
-			for (i = 0; i < 3; i++) {
-				size_t k = strlen(parts[i]);
-
-				if (k > sizeof(diag.path) - 1 - o)
-					k = sizeof(diag.path) - 1 - o;
-				memcpy(diag.path + o, parts[i], k);
-				o += k;
-			}
-			diag.path[o] = '\0';
+			/* copied first: diag.path is rewritten from it */
+			snprintf(rel, sizeof(rel), "%s",
+				 diag.path + n + (diag.path[n] == '/'));
+			/* a longer name is cut, as any diag path is */
+			if (snprintf(diag.path, sizeof(diag.path), "%s%s%s",
+				     hs->root, rel[0] ? ": " : "", rel) < 0)
+				diag.path[0] = '\0';
 		}
 	}
 	if (err)

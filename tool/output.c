@@ -182,6 +182,19 @@ json_t *out_json_str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+int out_json_puts_compact(json_t *root, bool bad)
+{
+	char *s = bad ? NULL :
+			json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	json_decref(root);
+	if (!s)
+		return -ENOMEM;
+	puts(s);
+	free(s);
+	return 0;
+}
+
 int out_json_print(json_t *root, FILE *f)
 {
 	if (json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER))

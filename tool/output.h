@@ -72,6 +72,12 @@ json_t *out_json_str_or_null(const char *s);
  * order, two-space indent, one final newline. Returns 0 or -EIO.
  */
 int out_json_print(json_t *root, FILE *f);
+/*
+ * Prints @root on one line of standard output (insertion key order), as
+ * show and check print theirs, and drops the reference to it. With @bad
+ * (the document could not be built) prints nothing. Returns 0 or -ENOMEM.
+ */
+int out_json_puts_compact(json_t *root, bool bad);
 
 /*
  * read_all_bounded() - read all of @f into a malloc()ed buffer (freed by
