@@ -4,66 +4,84 @@
  * reservations, allocations, claims and per-thread caches.
  *
  * Data model. The shared structure stores the FREE space, not the
- * allocations: an AVL tree of maximal free extents [start, last] (disjoint,
- * never touching, ordered by start), each node augmented with
+ * allocations: a B+tree of maximal free extents [start, last] (disjoint,
+ * never touching, ordered by start). A leaf (256 bytes) holds up to 15
+ * extents; an inner node up to 13 children, and for each child its least
+ * start (the key) and its summary:
  *
- *   ms  the largest (last - start) in its subtree, saturated at 2^32 - 1;
- *   mo  the largest order k such that some extent in its subtree contains a
- *       naturally aligned block of 2^k pfns;
- *   h   its AVL height.
+ *   ms  the largest (last - start) under it, saturated at 2^32 - 1;
+ *   mo  the largest order k such that some extent under it contains a
+ *       naturally aligned block of 2^k pfns (ext_order(); each leaf extent
+ *       keeps its own in the top byte of its last pfn).
  *
- * Allocations are not recorded: a release names its size (as Linux's
- * free_iova_fast() and every DMA unmap do), and the tree tells a release of
- * free space from a release of allocated space. Reservations live in an
- * interval tree of their own (lib/itree, overlapping nodes allowed, one
- * node per reserve call), and their pfns are simply absent from the free
- * tree. So: free = domain - reservations - allocations, exactly.
+ * Keys sit in 16 slots padded with PAD, so the search in a node is four
+ * branch-free steps. Allocations are not recorded: a release names its
+ * size (as Linux's free_iova_fast() and every DMA unmap do), and the tree
+ * tells a release of free space from a release of allocated space.
+ * Reservations live in an interval tree of their own (lib/itree,
+ * overlapping nodes allowed, one node per reserve call), and their pfns are
+ * simply absent from the free tree. So: free = domain - reservations -
+ * allocations, exactly.
  *
  * Search. A request is (n pfns, window [lo, hi], alignment a = 2^j, phase
  * p). Top-down it is the highest fitting x, bottom-up the lowest: a
- * reverse (or forward) in-order walk that skips subtrees whose summary
- * cannot fit: ms < n - 1, or mo below the order every fit must contain
- * (min(j, floor(log2 n)) for p = 0). For unaligned requests (a = 1) and
- * for size-aligned power-of-two requests (n = a, the DMA API's common case)
- * the summary is exact: a subtree that is not skipped holds a fit, so the
- * walk visits at most the two boundary paths of the window plus one
- * successful descent: O(log n) in the worst case, success or failure.
+ * reverse (or forward) walk over the children that start in the window,
+ * skipping those whose summary cannot fit: ms < n - 1, or mo below the
+ * order every fit must contain (min(j, floor(log2 n)) for p = 0). For
+ * unaligned requests (a = 1) and for size-aligned power-of-two requests
+ * (n = a, the DMA API's common case) the summary is exact: a child that is
+ * not skipped holds a fit, so the walk descends at most the two boundary
+ * paths of the window plus one successful path, each node costing at most
+ * its 13 summaries: O(log n) in the worst case, success or failure.
  * Size-aligned sizes that are not powers of two first look, exactly and in
  * O(log n), for an extent holding a whole aligned 2^j block (the cached
  * path, like Linux's alloc_iova_fast(), stops there); only ioas_iova_alloc()
  * then falls back to the other fits. Those, explicit alignments and phases
  * may visit extents that pass the summary but miss by alignment ("near
  * misses"): O(log n + k), k being those extents. Requests of 2^32 pfns or
- * more also explore saturated subtrees. The tree is updated along the
- * search path (no parent pointers, no second descent) and re-augmentation
- * stops at the first ancestor whose summary does not change; releases only
- * grow summaries, so their ancestors merge children's values
- * (fixup_grow()). Slot 0 of the node array is an all-zero sentinel, so a
- * missing child reads as height 0 with an empty summary.
+ * more also explore saturated subtrees.
+ *
+ * Updates follow the root-to-leaf path of the search or of a locate (no
+ * parent pointers). A change that only grows (most releases) takes the
+ * maximum into each ancestor's summary and stops at the first that already
+ * had it (up_grow()); a shrink rescans a node only when the changed item
+ * may have held its maximum (SUM_AFTER). Fill: a leaf holds 10 to 15
+ * extents, an inner node 7 to 13 children, except the root (and the two
+ * leaves of a root that has two). A full leaf shares with the emptier
+ * sibling when both then have room, else it and a full sibling make three;
+ * a leaf under 10 takes from the fuller sibling, else three make two; inner
+ * nodes split and merge in pairs. Moves between two leaves happen at their
+ * seam (leaf_balance2()); the rarer three-way cases gather and deal.
  *
  * Node bank. Releases never allocate memory: the number of free extents is
- * at most (allocations + reservations + 1), because two extents are always
- * separated by something that is not free. Every allocation, claim and
- * reservation first makes sure the node pool can hold that many, so the
- * release of anything can always find a node. A node is 28 bytes; they are
- * 32-bit indices into one array that grows by a sixteenth at a time: the
- * only step that is not O(log n) in the worst case (a realloc; amortized
- * O(1), and glibc grows large arrays with mremap, without copying).
+ * at most E = allocations + reservations + 1, because two extents are
+ * always separated by something that is not free, and the fill rules bound
+ * the nodes a tree of E extents can use (bank_nodes(): E / 10 + 2 leaves,
+ * a sixth of that in inner nodes, plus one per level): about 30 bytes per
+ * extent. Every allocation, claim and reservation first makes sure the node
+ * pool holds that many, so the release of anything can always find a node.
+ * Nodes are 32-bit indices into one array that grows by a thirty-second at
+ * a time: the only step that is not O(log n) in the worst case (a realloc;
+ * amortized O(1), and glibc grows large arrays with mremap, without
+ * copying).
  *
  * Caches. A struct ioas_iova_cache holds, for each size of 1..64 pfns, a
  * stack of at most 63 freed size-aligned ranges (64 for the instant before
  * a spill). Each size has a lock folded into its count word: one exchange
  * takes it and reads the count, the releasing store writes the new count;
  * the word also addresses the top of the stack (see the struct). The fast
- * paths are leaf functions of 15 instructions on x86-64. A miss on a power-of-two size up
- * to 32 pfns carves a batch of ranges (at most 16, or 64 pfns, as one
+ * paths are leaf functions of 15 instructions on x86-64. A miss on a
+ * power-of-two size up to 32 pfns carves a batch of ranges (at most 16, or 64 pfns, as one
  * naturally aligned block) in one tree operation. A full stack hands its
- * older half back to the tree, sorted and coalesced; an allocation or a
- * claim the tree cannot satisfy drains every cache of the domain and
- * retries once; reserve drains first. Those drains hold every size of
- * every cache until the retry is done, so nothing is parked again in
- * between. Parked ranges therefore never make a request fail, and the
- * domain never holds more than 64 * 63 parked ranges per cache.
+ * older half back to the tree (runs freed in ascending order as one
+ * release); an allocation or a claim the tree cannot satisfy drains every
+ * cache of the domain and retries once; reserve drains first. A drain
+ * empties the non-empty sizes under the domain's lock and keeps that lock
+ * through the retry (a refill parks only under it, so nothing is parked
+ * again in between); if a size is held by someone, it holds every size of
+ * every cache instead, waiting for them, until the retry is done. Parked
+ * ranges therefore never make a request fail, and the domain never holds
+ * more than 64 * 63 parked ranges per cache.
  *
  * Locks, in this order: caches_lock (the list of caches) -> a cache size's
  * lock -> lock (everything else in the domain). The fast paths take only
@@ -113,9 +131,14 @@
 #define PFN_MASK ((UINT64_C(1) << PFN_BITS) - 1)
 #define MS_SAT UINT32_MAX
 
-#define CHUNK_SHIFT 10
-#define CHUNK (1u << CHUNK_SHIFT)
-#define MAXH 64 /* AVL height for 2^32 nodes is < 47 */
+#define CHUNK 64u  /* nodes the pool grows by, at least */
+#define KEYS 16    /* key slots of a node: unused ones read PAD */
+#define PAD UINT64_MAX
+#define LMAX 15    /* extents in a leaf */
+#define LMIN 10    /* ... at least, but the root's two leaves and a root leaf */
+#define IMAX 13    /* children of an inner node */
+#define IMIN 7     /* ... at least, but the root (2) */
+#define MAXLV 16   /* levels: 2^32 nodes need < 14 */
 
 #define CACHE_SIZES 64 /* sizes 1..64 pfns */
 #define MAG 64         /* slots per size; at most MAG - 1 parked at rest */
@@ -124,13 +147,29 @@
 	(IOAS_IOVA_TOPDOWN | IOAS_IOVA_BOTTOMUP | IOAS_IOVA_SIZE_ALIGNED)
 #define ORDER_FLAGS (IOAS_IOVA_TOPDOWN | IOAS_IOVA_BOTTOMUP)
 
-/* A free extent. 28 bytes: a = start | height << 56, b = last | mo << 56. */
-struct xnode {
-	uint64_t a;
-	uint64_t b;
-	uint32_t l, r;
-	uint32_t ms;
-} __attribute__((packed, aligned(4)));
+/*
+ * A B+tree node, 256 bytes. A leaf holds n free extents, sorted: starts
+ * s[], and e[] = last | mo << 56 (mo: the extent's order, see ext_order()).
+ * An inner node holds n children, with each child's least start (key) and
+ * summary (ms, mo), so a search decides on a child without touching it.
+ * The level tells which: all leaves are at d->height - 1. Slots of s[] and
+ * key[] at and above n read PAD, so a search is four branch-free steps.
+ */
+struct bnode {
+	union {
+		struct {
+			uint64_t s[KEYS], e[LMAX];
+		} l;
+		struct {
+			uint64_t key[KEYS];
+			uint32_t ch[IMAX];
+			uint32_t ms[IMAX];
+			uint8_t mo[IMAX];
+		} i;
+	};
+	uint32_t n;
+	uint32_t link; /* the free list */
+};
 
 struct resv {
 	struct itree_node it;
@@ -178,10 +217,14 @@ struct ioas_iova_domain {
 	uint32_t flags;
 	/* protected by lock */
 	uint32_t root;
-	uint32_t free_node;     /* free-list of nodes, linked through l */
+	int height;             /* levels; 1: the root is a leaf */
+	uint32_t rms;           /* the root's summary */
+	unsigned int rmo;
+	uint32_t free_node;     /* free-list of nodes, linked through link */
 	uint32_t cap;           /* slots at nodes[], slot 0 is the nil index */
-	struct xnode *nodes;
-	uint64_t nr_ext;        /* nodes in the tree */
+	struct bnode *nodes;
+	uint64_t nr_nodes;      /* nodes in the tree */
+	uint64_t nr_ext;        /* extents in the tree */
 	uint64_t nr_alloc;      /* live allocations, cached ones included */
 	uint64_t nr_resv;
 	uint64_t free_pfns;
@@ -189,56 +232,25 @@ struct ioas_iova_domain {
 	uint64_t gen;           /* bumped when parked ranges return */
 	/*
 	 * Fail-fast hint of the cached path (alloc_slow()), exact: while no
-	 * free space was added to the tree (grow unchanged since ff_grow),
-	 * a size-aligned request of ff_n or more pfns under a limit of ff_hi
-	 * or less has no fit. ff_n 0: no hint.
+	 * extent that could hold such a fit was made in the tree (grow
+	 * unchanged since ff_grow), a size-aligned request of ff_n or more
+	 * pfns under a limit of ff_hi or less has no fit. ff_n 0: no hint.
 	 */
-	uint64_t grow;          /* bumped by every add_free_at() */
+	uint64_t grow;          /* bumped by ff_touch() */
 	uint64_t ff_grow, ff_n, ff_hi;
 	struct itree resv;
 	/* protected by caches_lock */
 	pthread_mutex_t caches_lock;
 	struct ioas_iova_cache *caches;
+	bool drain_sizes;       /* drain_hold() holds every size */
 };
 
 /* ------------------------------------------------------------------ */
 /* nodes                                                               */
 
-static inline struct xnode *N(const struct ioas_iova_domain *d, uint32_t i)
+static inline struct bnode *N(const struct ioas_iova_domain *d, uint32_t i)
 {
 	return &d->nodes[i];
-}
-
-static inline uint64_t x_start(const struct xnode *x)
-{
-	return x->a & PFN_MASK;
-}
-
-static inline uint64_t x_last(const struct xnode *x)
-{
-	return x->b & PFN_MASK;
-}
-
-static inline unsigned int x_h(const struct xnode *x)
-{
-	return (unsigned int)(x->a >> PFN_BITS);
-}
-
-static inline unsigned int x_mo(const struct xnode *x)
-{
-	return (unsigned int)(x->b >> PFN_BITS);
-}
-
-static inline void x_set(struct xnode *x, uint64_t start, uint64_t last)
-{
-	x->a = start | (x->a & ~PFN_MASK);
-	x->b = last | (x->b & ~PFN_MASK);
-}
-
-/* Slot 0 is an all-zero sentinel: height 0, empty summary. */
-static inline unsigned int h_of(const struct ioas_iova_domain *d, uint32_t i)
-{
-	return x_h(N(d, i));
 }
 
 static inline unsigned int flog2(uint64_t v)
@@ -258,6 +270,29 @@ static inline unsigned int ext_order(uint64_t s, uint64_t e)
 	return k;
 }
 
+static inline uint32_t ext_ms(uint64_t s, uint64_t e)
+{
+	return e - s >= MS_SAT ? MS_SAT : (uint32_t)(e - s);
+}
+
+/* Leaf extent k: its last pfn, its order; and setting it. */
+static inline uint64_t LE(const struct bnode *x, unsigned int k)
+{
+	return x->l.e[k] & PFN_MASK;
+}
+
+static inline unsigned int LMO(const struct bnode *x, unsigned int k)
+{
+	return (unsigned int)(x->l.e[k] >> PFN_BITS);
+}
+
+static inline void lput(struct bnode *x, unsigned int k, uint64_t s,
+			uint64_t e)
+{
+	x->l.s[k] = s;
+	x->l.e[k] = e | (uint64_t)ext_order(s, e) << PFN_BITS;
+}
+
 static void meta_add(struct ioas_iova_domain *d, int64_t bytes)
 {
 	d->meta += (uint64_t)bytes;
@@ -272,17 +307,17 @@ static inline uint64_t pool_cap(const struct ioas_iova_domain *d)
 }
 
 /*
- * Grow the node array by a sixteenth (at least CHUNK slots): the bank then
- * never exceeds the need by more than ~6%, and the copies a realloc may do
- * are amortized O(1) per allocation (glibc moves large arrays with mremap,
- * without copying). Indices stay valid; pointers into the array do not,
- * so no caller holds one across a growth.
+ * Grow the node array by a thirty-second (at least CHUNK slots): the bank
+ * then never exceeds the need by more than ~3%, and the copies a realloc
+ * may do are amortized O(1) per allocation (glibc moves large arrays with
+ * mremap, without copying). Indices stay valid; pointers into the array
+ * do not, so no caller holds one across a growth.
  */
 static int pool_grow(struct ioas_iova_domain *d)
 {
-	uint64_t add = d->cap / 16 > CHUNK ? d->cap / 16 : CHUNK;
+	uint64_t add = d->cap / 32 > CHUNK ? d->cap / 32 : CHUNK;
 	uint64_t ncap = d->cap + add;
-	struct xnode *t;
+	struct bnode *t;
 	uint32_t i;
 
 	if (ncap > UINT32_MAX)
@@ -298,7 +333,7 @@ static int pool_grow(struct ioas_iova_domain *d)
 			memset(&t[0], 0, sizeof(t[0]));
 			continue;
 		}
-		t[i].l = d->free_node;
+		t[i].link = d->free_node;
 		d->free_node = i;
 	}
 	d->cap = (uint32_t)ncap;
@@ -306,12 +341,25 @@ static int pool_grow(struct ioas_iova_domain *d)
 }
 
 /*
- * The bank: room for the most extents the domain can ever have with @extra
- * more allocations or reservations, so that no release needs memory.
+ * The most nodes a tree of @e extents can use: every leaf holds at least
+ * LMIN extents but the root's two when it has two (or the root leaf), and
+ * every inner node but the root has at least IMIN children.
+ */
+static inline uint64_t bank_nodes(uint64_t e)
+{
+	uint64_t leaves = e / LMIN + 2;
+
+	return leaves + leaves / (IMIN - 1) + MAXLV;
+}
+
+/*
+ * The bank: room for the largest tree the domain can ever need with
+ * @extra more allocations or reservations, so that no release needs
+ * memory (extents <= allocations + reservations + 1).
  */
 static int bank(struct ioas_iova_domain *d, uint64_t extra)
 {
-	uint64_t need = d->nr_alloc + d->nr_resv + 1 + extra;
+	uint64_t need = bank_nodes(d->nr_alloc + d->nr_resv + 1 + extra);
 	int ret;
 
 	while (pool_cap(d) < need) {
@@ -322,448 +370,882 @@ static int bank(struct ioas_iova_domain *d, uint64_t extra)
 	return 0;
 }
 
-static uint32_t node_get(struct ioas_iova_domain *d, uint64_t s, uint64_t e)
+static uint32_t node_get(struct ioas_iova_domain *d)
 {
 	uint32_t i = d->free_node;
-	struct xnode *x = N(d, i);
 
-	d->free_node = x->l;
-	x->l = x->r = 0;
-	x->a = s | (UINT64_C(1) << PFN_BITS);
-	x->b = e | ((uint64_t)ext_order(s, e) << PFN_BITS);
-	x->ms = e - s >= MS_SAT ? MS_SAT : (uint32_t)(e - s);
-	d->nr_ext++;
+	d->free_node = N(d, i)->link;
+	N(d, i)->n = 0;
+	memset(N(d, i)->l.s, 0xff, sizeof(N(d, i)->l.s));
+	d->nr_nodes++;
 	return i;
 }
 
 static void node_put(struct ioas_iova_domain *d, uint32_t i)
 {
-	N(d, i)->l = d->free_node;
+	N(d, i)->link = d->free_node;
 	d->free_node = i;
-	d->nr_ext--;
+	d->nr_nodes--;
 }
 
 /* ------------------------------------------------------------------ */
-/* AVL on indices, with explicit root-to-node paths                    */
+/* the B+tree of free extents                                          */
 
+/*
+ * A root-to-leaf path: node[k] at level k (0 is the root, d->height - 1
+ * the leaves), slot[k] the child taken at inner levels; at the leaf, an
+ * extent's index, or the number of extents starting at or below a pfn.
+ */
 struct path {
-	uint32_t n[MAXH];
-	int len;
+	uint32_t node[MAXLV];
+	uint32_t slot[MAXLV];
 };
 
-/* Recompute @x's height and summary from its children; returns hl - hr. */
-static inline int pull(const struct ioas_iova_domain *d, struct xnode *x)
+/*
+ * How many keys of a node are <= v (v < PAD): a binary search of four
+ * branch-free steps over the KEYS slots, the last of which is always PAD.
+ */
+static inline unsigned int count_le(const uint64_t *k, uint64_t v)
 {
-	uint64_t s = x_start(x), e = x_last(x);
-	const struct xnode *l = N(d, x->l), *r = N(d, x->r);
-	unsigned int hl = x_h(l), hr = x_h(r), mo = ext_order(s, e);
-	uint32_t ms = e - s >= MS_SAT ? MS_SAT : (uint32_t)(e - s);
+	unsigned int i = 0;
 
-	/* Branch-free: a missing child is the zero sentinel. */
-	ms = l->ms > ms ? l->ms : ms;
-	ms = r->ms > ms ? r->ms : ms;
-	mo = x_mo(l) > mo ? x_mo(l) : mo;
-	mo = x_mo(r) > mo ? x_mo(r) : mo;
-	x->a = s | (uint64_t)((hl > hr ? hl : hr) + 1) << PFN_BITS;
-	x->b = e | (uint64_t)mo << PFN_BITS;
-	x->ms = ms;
-	return (int)hl - (int)hr;
-}
-
-static uint32_t rot_right(struct ioas_iova_domain *d, uint32_t i)
-{
-	struct xnode *x = N(d, i);
-	uint32_t yi = x->l;
-	struct xnode *y = N(d, yi);
-
-	x->l = y->r;
-	y->r = i;
-	(void)pull(d, x);
-	(void)pull(d, y);
-	return yi;
-}
-
-static uint32_t rot_left(struct ioas_iova_domain *d, uint32_t i)
-{
-	struct xnode *x = N(d, i);
-	uint32_t yi = x->r;
-	struct xnode *y = N(d, yi);
-
-	x->r = y->l;
-	y->l = i;
-	(void)pull(d, x);
-	(void)pull(d, y);
-	return yi;
-}
-
-static uint32_t balance(struct ioas_iova_domain *d, uint32_t i)
-{
-	struct xnode *x = N(d, i);
-	int bf = pull(d, x);
-
-	if (bf > 1) {
-		struct xnode *c = N(d, x->l);
-
-		if (h_of(d, c->l) < h_of(d, c->r))
-			x->l = rot_left(d, x->l);
-		return rot_right(d, i);
-	}
-	if (bf < -1) {
-		struct xnode *c = N(d, x->r);
-
-		if (h_of(d, c->r) < h_of(d, c->l))
-			x->r = rot_right(d, x->r);
-		return rot_left(d, i);
-	}
+	i += (k[i + 7] <= v) * 8;
+	i += (k[i + 3] <= v) * 4;
+	i += (k[i + 1] <= v) * 2;
+	i += k[i] <= v;
 	return i;
 }
 
-/* Point p->n[k]'s parent (or the root) at @ni instead of @i. */
-static inline void relink(struct ioas_iova_domain *d, const struct path *p,
-			  int k, uint32_t i, uint32_t ni)
+static void leaf_sum(const struct bnode *x, uint32_t *ms, unsigned int *mo)
+{
+	uint64_t m = 0, o = 0;
+	unsigned int k;
+
+	for (k = 0; k < x->n; k++) {
+		uint64_t e = x->l.e[k], a = (e & PFN_MASK) - x->l.s[k];
+
+		m = a > m ? a : m;
+		e >>= PFN_BITS;
+		o = e > o ? e : o;
+	}
+	*ms = m >= MS_SAT ? MS_SAT : (uint32_t)m;
+	*mo = (unsigned int)o;
+}
+
+static void inner_sum(const struct bnode *x, uint32_t *ms, unsigned int *mo)
+{
+	uint32_t m = 0;
+	unsigned int o = 0, k;
+
+	for (k = 0; k < x->n; k++) {
+		m = x->i.ms[k] > m ? x->i.ms[k] : m;
+		o = x->i.mo[k] > o ? x->i.mo[k] : o;
+	}
+	*ms = m;
+	*mo = o;
+}
+
+/* The summary node[k] had before the change being propagated. */
+static inline void old_sum(const struct ioas_iova_domain *d,
+			   const struct path *p, int k, uint32_t *ms,
+			   unsigned int *mo)
 {
 	if (k == 0) {
-		d->root = ni;
+		*ms = d->rms;
+		*mo = d->rmo;
 	} else {
-		struct xnode *pa = N(d, p->n[k - 1]);
+		const struct bnode *pa = N(d, p->node[k - 1]);
 
-		if (pa->l == i)
-			pa->l = ni;
-		else
-			pa->r = ni;
+		*ms = pa->i.ms[p->slot[k - 1]];
+		*mo = pa->i.mo[p->slot[k - 1]];
 	}
 }
 
 /*
- * Rebalance and re-augment p->n[from] up to the root. A node whose height
- * and summary come out unchanged leaves its ancestors unchanged too, so the
- * walk stops there, but never before it has passed index @must (a node
- * whose payload was rewritten).
+ * Something under node[k] grew to (ms, mo), nothing shrank: each ancestor
+ * takes the maximum, up to the first that already had it.
  */
-static void fixup(struct ioas_iova_domain *d, const struct path *p, int from,
-		  int must)
+static void up_grow(struct ioas_iova_domain *d, const struct path *p, int k,
+		    uint32_t ms, unsigned int mo)
 {
-	int k;
+	for (; k > 0; k--) {
+		struct bnode *pa = N(d, p->node[k - 1]);
+		uint32_t j = p->slot[k - 1];
 
-	for (k = from; k >= 0; k--) {
-		uint32_t i = p->n[k], ni;
-		struct xnode *x = N(d, i);
-		uint64_t oa = x->a, ob = x->b;
-		uint32_t oms = x->ms;
-
-		ni = balance(d, i);
-		if (ni != i) {
-			relink(d, p, k, i, ni);
-		} else if (k <= must) {
-			const struct xnode *pa;
-
-			if (x->a == oa && x->b == ob && x->ms == oms)
-				return;
-			/*
-			 * Same height, and the parent's maxima came from
-			 * elsewhere before and are not exceeded now: the
-			 * parent, hence every ancestor, is unchanged. Saves
-			 * recomputing it from both children.
-			 */
-			if (!k || x_h(x) != (unsigned int)(oa >> PFN_BITS))
-				continue;
-			pa = N(d, p->n[k - 1]);
-			if (oms < pa->ms && x->ms <= pa->ms &&
-			    (ob >> PFN_BITS) < x_mo(pa) && x_mo(x) <= x_mo(pa))
-				return;
-		}
-	}
-}
-
-/*
- * After the subtree at p->n[from]'s child @ci (on the path, or a leaf just
- * attached) gained free space: heights rise by at most one and summaries
- * only grow, so each ancestor merges in the values of its child on the
- * path, which are still in registers: no sibling is read unless the
- * child's height reached the ancestor's (a possible imbalance). Stops at
- * the first ancestor that does not change. A rotation keeps the
- * subtree's extents, so the walk goes on from the rotated subtree's root.
- */
-static void fixup_grow(struct ioas_iova_domain *d, const struct path *p,
-		       int from, uint32_t ci)
-{
-	const struct xnode *c = N(d, ci);
-	unsigned int hc = x_h(c), cmo = x_mo(c);
-	uint32_t cms = c->ms;
-	int k;
-
-	for (k = from; k >= 0; k--) {
-		uint32_t i = p->n[k];
-		struct xnode *x = N(d, i);
-		unsigned int h = x_h(x), mo = x_mo(x);
-		uint32_t ms = x->ms;
-
-		if (hc >= h) {
-			/* The child grew to our height: the sibling decides. */
-			uint32_t si = x->l == ci ? x->r : x->l;
-
-			if (hc > h_of(d, si) + 1) {
-				/*
-				 * One (single or double) rotation: the new
-				 * subtree root sums the same extents, so the
-				 * walk goes on from it.
-				 */
-				uint32_t ni = balance(d, i);
-
-				relink(d, p, k, i, ni);
-				c = N(d, ni);
-				ci = ni;
-				hc = x_h(c);
-				cms = c->ms;
-				cmo = x_mo(c);
-				continue;
-			}
-			h = hc + 1;
-		} else if (cms <= ms && cmo <= mo) {
+		if (pa->i.ms[j] >= ms && pa->i.mo[j] >= mo)
 			return;
-		}
-		ms = cms > ms ? cms : ms;
-		mo = cmo > mo ? cmo : mo;
-		x->a = x_start(x) | (uint64_t)h << PFN_BITS;
-		x->b = x_last(x) | (uint64_t)mo << PFN_BITS;
-		x->ms = ms;
-		ci = i;
-		hc = h;
-		cms = ms;
-		cmo = mo;
+		if (pa->i.ms[j] < ms)
+			pa->i.ms[j] = ms;
+		if (pa->i.mo[j] < mo)
+			pa->i.mo[j] = (uint8_t)mo;
 	}
+	if (d->rms < ms)
+		d->rms = ms;
+	if (d->rmo < mo)
+		d->rmo = mo;
 }
 
 /*
- * After a release that merged both neighbours: the lower one was spliced
- * out below p->n[from], and p->n[up] (up <= from) widened to cover it.
- * Nodes from @from to @up are recomputed (they may have lost the spliced
- * extent; heights may drop). Above @up the subtree's free space only grew:
- * while the child's height is unchanged, an ancestor merges the child's
- * summary (no rebalancing possible) and the walk stops at the first one
- * that does not change; a changed height gets a full rebalance.
+ * One item of a node whose summary was (pms, pmo) went from (oms, omo) to
+ * (nms, nmo): the node's new summary, rescanning it (@scan) only when the
+ * item may have been the one maximum that shrank.
  */
-static void fixup_merge(struct ioas_iova_domain *d, const struct path *p,
-			int from, int up)
+#define SUM_AFTER(pms, pmo, oms, omo, nms, nmo, scan, x)                    \
+	do {                                                                \
+		uint32_t sms_ = 0;                                          \
+		unsigned int smo_ = 0;                                      \
+		if (((nms) < (pms) && (oms) == (pms)) ||                    \
+		    ((nmo) < (pmo) && (omo) == (pmo)))                      \
+			scan((x), &sms_, &smo_);                            \
+		(nms) = (nms) >= (pms) ? (nms) : (oms) < (pms) ? (pms) : sms_; \
+		(nmo) = (nmo) >= (pmo) ? (nmo) : (omo) < (pmo) ? (pmo) : smo_; \
+	} while (0)
+
+/* node[k]'s summary is now (nms, nmo): fix its ancestors. */
+static void up_changed(struct ioas_iova_domain *d, const struct path *p,
+		       int k, uint32_t nms, unsigned int nmo)
 {
-	unsigned int hold = 0, hnew = 0, cmo = 0;
-	uint32_t cms = 0;
-	int k;
+	for (; k > 0; k--) {
+		struct bnode *pa = N(d, p->node[k - 1]);
+		uint32_t j = p->slot[k - 1], oms = pa->i.ms[j], pms;
+		unsigned int omo = pa->i.mo[j], pmo;
 
-	for (k = from; k >= 0; k--) {
-		uint32_t i = p->n[k], ni;
-		struct xnode *x = N(d, i);
-		unsigned int h = x_h(x);
+		if (oms == nms && omo == nmo)
+			return;
+		old_sum(d, p, k - 1, &pms, &pmo);
+		pa->i.ms[j] = nms;
+		pa->i.mo[j] = (uint8_t)nmo;
+		SUM_AFTER(pms, pmo, oms, omo, nms, nmo, inner_sum, pa);
+	}
+	d->rms = nms;
+	d->rmo = nmo;
+}
 
-		if (k < up && hnew == hold) {
-			unsigned int mo = x_mo(x);
-			uint32_t ms = x->ms;
+/* The leaf's extent went from (oms, omo) to (nms, nmo) (0, 0: removed). */
+static void leaf_changed(struct ioas_iova_domain *d, const struct path *p,
+			 uint32_t oms, unsigned int omo, uint32_t nms,
+			 unsigned int nmo)
+{
+	int lf = d->height - 1;
+	uint32_t pms;
+	unsigned int pmo;
 
-			if (cms <= ms && cmo <= mo)
-				return;
-			ms = cms > ms ? cms : ms;
-			mo = cmo > mo ? cmo : mo;
-			x->b = x_last(x) | (uint64_t)mo << PFN_BITS;
-			x->ms = ms;
-			cms = ms;
-			cmo = mo;
-			hold = hnew = h;
-			continue;
-		}
-		ni = balance(d, i);
-		if (ni != i)
-			relink(d, p, k, i, ni);
-		x = N(d, ni);
-		hold = h;
-		hnew = x_h(x);
-		cms = x->ms;
-		cmo = x_mo(x);
+	old_sum(d, p, lf, &pms, &pmo);
+	SUM_AFTER(pms, pmo, oms, omo, nms, nmo, leaf_sum, N(d, p->node[lf]));
+	up_changed(d, p, lf, nms, nmo);
+}
+
+/* node[k]'s least start may have changed: fix the keys above it. */
+static void key_up(struct ioas_iova_domain *d, const struct path *p, int k)
+{
+	for (; k > 0; k--) {
+		const struct bnode *x = N(d, p->node[k]);
+		struct bnode *pa = N(d, p->node[k - 1]);
+
+		if (!x->n)
+			return;
+		pa->i.key[p->slot[k - 1]] = k == d->height - 1 ? x->l.s[0] :
+								  x->i.key[0];
+		if (p->slot[k - 1])
+			return;
 	}
 }
 
-/* Remove the node at the end of @p (p->len >= 1). */
-static void tree_delete(struct ioas_iova_domain *d, struct path *p)
+/* Slot j of inner node @pa now holds node @ci: key and summary from it. */
+static void set_child(struct ioas_iova_domain *d, struct bnode *pa,
+		      unsigned int j, uint32_t ci, bool leaf)
 {
-	int k = p->len - 1, must = k;
-	uint32_t i = p->n[k], child;
-	struct xnode *x = N(d, i);
+	const struct bnode *c = N(d, ci);
+	uint32_t ms;
+	unsigned int mo;
 
-	if (x->l && x->r) {
-		/* Move the in-order successor's extent here; drop its node. */
-		uint32_t j = x->r;
-		struct xnode *y;
-
-		p->n[p->len++] = j;
-		while ((y = N(d, j))->l) {
-			j = y->l;
-			p->n[p->len++] = j;
-		}
-		x_set(x, x_start(y), x_last(y));
-		k = p->len - 1;
-		i = j;
-		x = y;
-	}
-	child = x->l ? x->l : x->r;
-	if (k == 0) {
-		d->root = child;
+	if (leaf) {
+		leaf_sum(c, &ms, &mo);
+		pa->i.key[j] = c->l.s[0];
 	} else {
-		struct xnode *pa = N(d, p->n[k - 1]);
-
-		if (pa->l == i)
-			pa->l = child;
-		else
-			pa->r = child;
+		inner_sum(c, &ms, &mo);
+		pa->i.key[j] = c->i.key[0];
 	}
-	node_put(d, i);
-	if (k > 0)
-		fixup(d, p, k - 1, must);
+	pa->i.ch[j] = ci;
+	pa->i.ms[j] = ms;
+	pa->i.mo[j] = (uint8_t)mo;
+}
+
+/* Remove slot j of inner node @x. */
+static void inner_cut(struct bnode *x, unsigned int j)
+{
+	unsigned int k;
+
+	for (k = j; k + 1 < x->n; k++) {
+		x->i.key[k] = x->i.key[k + 1];
+		x->i.ch[k] = x->i.ch[k + 1];
+		x->i.ms[k] = x->i.ms[k + 1];
+		x->i.mo[k] = x->i.mo[k + 1];
+	}
+	x->n--;
+	x->i.key[x->n] = PAD;
+}
+
+/* Contents of 2..3 sibling nodes, in order, while they are redistributed. */
+struct gather {
+	unsigned int n;
+	union {
+		struct {
+			uint64_t s[3 * LMAX + 1], e[3 * LMAX + 1];
+		} l;
+		struct {
+			uint64_t key[2 * IMAX + 1];
+			uint32_t ch[2 * IMAX + 1], ms[2 * IMAX + 1];
+			uint8_t mo[2 * IMAX + 1];
+		} i;
+	};
+};
+
+static void gather_add(struct gather *g, const struct bnode *x, bool leaf)
+{
+	if (leaf) {
+		memcpy(&g->l.s[g->n], x->l.s, x->n * sizeof(x->l.s[0]));
+		memcpy(&g->l.e[g->n], x->l.e, x->n * sizeof(x->l.e[0]));
+	} else {
+		memcpy(&g->i.key[g->n], x->i.key, x->n * sizeof(x->i.key[0]));
+		memcpy(&g->i.ch[g->n], x->i.ch, x->n * sizeof(x->i.ch[0]));
+		memcpy(&g->i.ms[g->n], x->i.ms, x->n * sizeof(x->i.ms[0]));
+		memcpy(&g->i.mo[g->n], x->i.mo, x->n * sizeof(x->i.mo[0]));
+	}
+	g->n += x->n;
+}
+
+/* Deal g's items evenly over nodes v[0..m-1], in order. */
+static void gather_deal(struct ioas_iova_domain *d, const struct gather *g,
+			const uint32_t *v, unsigned int m, bool leaf)
+{
+	unsigned int k, off = 0;
+
+	for (k = 0; k < m; k++) {
+		struct bnode *x = N(d, v[k]);
+		unsigned int c = g->n / m + (k < g->n % m), j;
+
+		if (leaf) {
+			memcpy(x->l.s, &g->l.s[off], c * sizeof(x->l.s[0]));
+			memcpy(x->l.e, &g->l.e[off], c * sizeof(x->l.e[0]));
+		} else {
+			memcpy(x->i.key, &g->i.key[off], c * sizeof(x->i.key[0]));
+			memcpy(x->i.ch, &g->i.ch[off], c * sizeof(x->i.ch[0]));
+			memcpy(x->i.ms, &g->i.ms[off], c * sizeof(x->i.ms[0]));
+			memcpy(x->i.mo, &g->i.mo[off], c * sizeof(x->i.mo[0]));
+		}
+		for (j = c; j < KEYS; j++)
+			x->l.s[j] = PAD; /* also key[j] */
+		x->n = c;
+		off += c;
+	}
+}
+
+/* A new root over @a and @b (levels below grow by one). */
+static void new_root(struct ioas_iova_domain *d, uint32_t a, uint32_t b,
+		     bool leaf)
+{
+	uint32_t r = node_get(d);
+	struct bnode *x = N(d, r);
+	uint32_t ms;
+	unsigned int mo;
+
+	x->n = 2;
+	set_child(d, x, 0, a, leaf);
+	set_child(d, x, 1, b, leaf);
+	inner_sum(x, &ms, &mo);
+	d->root = r;
+	d->height++;
+	d->rms = ms;
+	d->rmo = mo;
 }
 
 /*
- * Descend towards @pfn: fills @p with the path, and the path indices of
- * the floor (greatest start <= pfn) and ceiling (least start > pfn)
- * extents, -1 when absent.
+ * Put node @ci at slot @pos of inner node[k]. A full node splits in two,
+ * and the new half goes into its parent the same way. Returns the level
+ * of the node that took a child without splitting (its summary and its
+ * ancestors' are the caller's to fix), or -1 after a new root.
  */
+static int inner_insert(struct ioas_iova_domain *d, const struct path *p,
+			int k, unsigned int pos, uint32_t ci, bool leaf)
+{
+	for (;;) {
+		struct bnode *x = N(d, p->node[k]);
+		struct gather g;
+		uint32_t v[2];
+		unsigned int j;
+
+		if (x->n < IMAX) {
+			for (j = x->n; j > pos; j--) {
+				x->i.key[j] = x->i.key[j - 1];
+				x->i.ch[j] = x->i.ch[j - 1];
+				x->i.ms[j] = x->i.ms[j - 1];
+				x->i.mo[j] = x->i.mo[j - 1];
+			}
+			x->n++;
+			set_child(d, x, pos, ci, leaf);
+			return k;
+		}
+		/* Full: IMAX + 1 children over this node and a new one. */
+		g.n = 0;
+		x->n = IMAX;
+		for (j = IMAX; j > pos; j--) {
+			g.i.key[j] = x->i.key[j - 1];
+			g.i.ch[j] = x->i.ch[j - 1];
+			g.i.ms[j] = x->i.ms[j - 1];
+			g.i.mo[j] = x->i.mo[j - 1];
+		}
+		memcpy(g.i.key, x->i.key, pos * sizeof(x->i.key[0]));
+		memcpy(g.i.ch, x->i.ch, pos * sizeof(x->i.ch[0]));
+		memcpy(g.i.ms, x->i.ms, pos * sizeof(x->i.ms[0]));
+		memcpy(g.i.mo, x->i.mo, pos * sizeof(x->i.mo[0]));
+		{
+			struct bnode tmp;
+
+			tmp.n = 1;
+			set_child(d, &tmp, 0, ci, leaf);
+			g.i.key[pos] = tmp.i.key[0];
+			g.i.ch[pos] = ci;
+			g.i.ms[pos] = tmp.i.ms[0];
+			g.i.mo[pos] = tmp.i.mo[0];
+		}
+		g.n = IMAX + 1;
+		v[0] = p->node[k];
+		v[1] = node_get(d);
+		gather_deal(d, &g, v, 2, false);
+		if (k == 0) {
+			new_root(d, v[0], v[1], false);
+			return -1;
+		}
+		set_child(d, N(d, p->node[k - 1]), p->slot[k - 1], v[0], false);
+		pos = p->slot[k - 1] + 1;
+		ci = v[1];
+		leaf = false;
+		k--;
+	}
+}
+
+/*
+ * Inner node[k] lost a child. Below IMIN (the root: below 2) it takes
+ * children from a sibling, or merges with it and its parent loses a child
+ * in turn. Returns the level of the highest node whose children changed
+ * and that stays (its summary is the caller's to fix), or -1 when the
+ * root changed (its summary is set).
+ */
+static int inner_fix(struct ioas_iova_domain *d, const struct path *p, int k)
+{
+	for (;;) {
+		struct bnode *x = N(d, p->node[k]), *pa;
+		struct gather g;
+		uint32_t v[2];
+		unsigned int j;
+
+		if (k == 0) {
+			if (x->n > 1)
+				return 0;
+			/* One child left: it becomes the root. */
+			d->root = x->i.ch[0];
+			d->rms = x->i.ms[0];
+			d->rmo = x->i.mo[0];
+			d->height--;
+			node_put(d, p->node[0]);
+			return -1;
+		}
+		if (x->n >= IMIN)
+			return k;
+		pa = N(d, p->node[k - 1]);
+		j = p->slot[k - 1];
+		if (j > 0)
+			j--; /* the pair is (j, j + 1) */
+		v[0] = pa->i.ch[j];
+		v[1] = pa->i.ch[j + 1];
+		g.n = 0;
+		gather_add(&g, N(d, v[0]), false);
+		gather_add(&g, N(d, v[1]), false);
+		if (g.n > IMAX) {
+			gather_deal(d, &g, v, 2, false);
+			set_child(d, pa, j, v[0], false);
+			set_child(d, pa, j + 1, v[1], false);
+			return k - 1;
+		}
+		gather_deal(d, &g, v, 1, false);
+		set_child(d, pa, j, v[0], false);
+		inner_cut(pa, j + 1);
+		node_put(d, v[1]);
+		k--;
+	}
+}
+
+/* Descend towards @pfn; p->slot[leaf] = extents starting at or below it. */
 static void tree_locate(const struct ioas_iova_domain *d, uint64_t pfn,
-			struct path *p, int *fl, int *ce)
+			struct path *p)
 {
 	uint32_t i = d->root;
-	int len = 0, f = -1, c = -1;
+	int k, lf = d->height - 1;
 
-	/* Locals: stores through fl and ce could alias p->len. */
-	while (i) {
-		const struct xnode *x = N(d, i);
+	for (k = 0; k < lf; k++) {
+		const struct bnode *x = N(d, i);
+		unsigned int c = count_le(x->i.key, pfn);
 
-		p->n[len] = i;
-		if (pfn < x_start(x)) {
-			c = len++;
-			i = x->l;
-		} else {
-			f = len++;
-			i = x->r;
+		c -= c > 0;
+		p->node[k] = i;
+		p->slot[k] = c;
+		i = x->i.ch[c];
+	}
+	p->node[lf] = i;
+	p->slot[lf] = count_le(N(d, i)->l.s, pfn);
+}
+
+/* The start of the first extent after the located position, if any. */
+static bool ceil_start(const struct ioas_iova_domain *d, const struct path *p,
+		       uint64_t *cs)
+{
+	int lf = d->height - 1, k;
+	const struct bnode *x = N(d, p->node[lf]);
+
+	if (p->slot[lf] < x->n) {
+		*cs = x->l.s[p->slot[lf]];
+		return true;
+	}
+	for (k = lf - 1; k >= 0; k--) {
+		x = N(d, p->node[k]);
+		if (p->slot[k] + 1 < x->n) {
+			*cs = x->i.key[p->slot[k] + 1];
+			return true;
 		}
 	}
-	p->len = len;
-	*fl = f;
-	*ce = c;
+	return false;
+}
+
+/*
+ * Leaves in slots j and j + 1 of @pa, whose summaries there are exact:
+ * move extents between them, at the seam, until the left one holds @na.
+ * The receiver's summary takes the maximum with the moved extents'; the
+ * giver's is rescanned only if one of them may have held its maximum. The
+ * right leaf's key follows; @pa's own summary is unchanged.
+ */
+static void leaf_balance2(struct ioas_iova_domain *d, struct bnode *pa,
+			  unsigned int j, unsigned int na)
+{
+	struct bnode *a = N(d, pa->i.ch[j]), *b = N(d, pa->i.ch[j + 1]);
+	unsigned int nb = a->n + b->n - na, k, c, g, r, mo = 0;
+	uint64_t m = 0;
+	struct bnode *giver;
+
+	if (na > a->n) {
+		/* The first c of b go to the end of a. */
+		c = na - a->n;
+		for (k = 0; k < c; k++) {
+			uint64_t xs = b->l.s[k], xe = b->l.e[k];
+			uint64_t len = (xe & PFN_MASK) - xs;
+
+			m = len > m ? len : m;
+			mo = (unsigned int)(xe >> PFN_BITS) > mo ?
+				     (unsigned int)(xe >> PFN_BITS) : mo;
+			a->l.s[a->n + k] = xs;
+			a->l.e[a->n + k] = xe;
+		}
+		for (k = 0; k < nb; k++) {
+			b->l.s[k] = b->l.s[k + c];
+			b->l.e[k] = b->l.e[k + c];
+		}
+		for (k = nb; k < b->n; k++)
+			b->l.s[k] = PAD;
+		g = j + 1;
+		r = j;
+		giver = b;
+	} else if (na < a->n) {
+		/* The last c of a go to the front of b. */
+		c = a->n - na;
+		for (k = b->n; k-- > 0;) {
+			b->l.s[k + c] = b->l.s[k];
+			b->l.e[k + c] = b->l.e[k];
+		}
+		for (k = 0; k < c; k++) {
+			uint64_t xs = a->l.s[na + k], xe = a->l.e[na + k];
+			uint64_t len = (xe & PFN_MASK) - xs;
+
+			m = len > m ? len : m;
+			mo = (unsigned int)(xe >> PFN_BITS) > mo ?
+				     (unsigned int)(xe >> PFN_BITS) : mo;
+			b->l.s[k] = xs;
+			b->l.e[k] = xe;
+			a->l.s[na + k] = PAD;
+		}
+		g = j;
+		r = j + 1;
+		giver = a;
+	} else {
+		return;
+	}
+	a->n = na;
+	b->n = nb;
+	pa->i.key[j + 1] = b->l.s[0];
+	if (m > MS_SAT)
+		m = MS_SAT;
+	if ((uint32_t)m > pa->i.ms[r])
+		pa->i.ms[r] = (uint32_t)m;
+	if (mo > pa->i.mo[r])
+		pa->i.mo[r] = (uint8_t)mo;
+	if ((uint32_t)m >= pa->i.ms[g] || mo >= pa->i.mo[g]) {
+		uint32_t ms;
+		unsigned int o;
+
+		leaf_sum(giver, &ms, &o);
+		pa->i.ms[g] = ms;
+		pa->i.mo[g] = (uint8_t)o;
+	}
+}
+
+_Static_assert(3 * LMIN <= 2 * LMAX + 1 && 3 * LMIN - 1 <= 2 * LMAX &&
+		       2 * IMIN - 1 <= IMAX && LMAX < KEYS && IMAX < KEYS,
+	       "fill bounds: a full leaf and a full sibling make three, "
+	       "three leaves at the minimum make two");
+
+/* Insert extent [s, e] at index @idx of the located leaf. */
+static void leaf_insert(struct ioas_iova_domain *d, struct path *p,
+			unsigned int idx, uint64_t s, uint64_t e)
+{
+	int lf = d->height - 1, t;
+	struct bnode *x = N(d, p->node[lf]), *pa;
+	uint32_t v[3], ms = ext_ms(s, e);
+	unsigned int mo = ext_order(s, e), j, m, k, a;
+	struct gather g;
+
+	d->nr_ext++;
+	if (x->n == LMAX && lf > 0) {
+		unsigned int nl, nr;
+
+		pa = N(d, p->node[lf - 1]);
+		j = p->slot[lf - 1];
+		nl = j > 0 ? N(d, pa->i.ch[j - 1])->n : LMAX + 1;
+		nr = j + 1 < pa->n ? N(d, pa->i.ch[j + 1])->n : LMAX + 1;
+		if ((nl < nr ? nl : nr) <= LMAX - 2) {
+			/*
+			 * The emptier sibling has room for a share that
+			 * leaves both with room: even them out, then insert
+			 * into whichever of the two the extent falls in.
+			 */
+			a = nl <= nr ? j - 1 : j;
+			leaf_balance2(d, pa, a,
+				      (LMAX + (nl < nr ? nl : nr)) / 2);
+			if (s > N(d, pa->i.ch[a + 1])->l.s[0])
+				a++;
+			p->slot[lf - 1] = a;
+			p->node[lf] = pa->i.ch[a];
+			x = N(d, p->node[lf]);
+			idx = count_le(x->l.s, s);
+		}
+	}
+	if (x->n < LMAX) {
+		for (k = x->n; k > idx; k--) {
+			x->l.s[k] = x->l.s[k - 1];
+			x->l.e[k] = x->l.e[k - 1];
+		}
+		lput(x, idx, s, e);
+		x->n++;
+		if (idx == 0)
+			key_up(d, p, lf);
+		up_grow(d, p, lf, ms, mo);
+		return;
+	}
+	/* Full: this leaf's extents with the new one, and a sibling's. */
+	if (lf == 0) {
+		g.n = 0;
+		gather_add(&g, x, true);
+	} else {
+		pa = N(d, p->node[lf - 1]);
+		j = p->slot[lf - 1];
+		/*
+		 * Both siblings hold LMAX - 1 or more: this leaf and the
+		 * emptier one make three (3 * LMIN <= 2 * LMAX).
+		 */
+		unsigned int nl = j > 0 ? N(d, pa->i.ch[j - 1])->n : LMAX + 1;
+		unsigned int nr = j + 1 < pa->n ? N(d, pa->i.ch[j + 1])->n :
+						  LMAX + 1;
+
+		a = nl <= nr ? j - 1 : j;
+		g.n = 0;
+		if (a < j)
+			gather_add(&g, N(d, pa->i.ch[a]), true);
+		idx += g.n;
+		gather_add(&g, x, true);
+		if (a == j)
+			gather_add(&g, N(d, pa->i.ch[j + 1]), true);
+	}
+	for (k = g.n; k > idx; k--) {
+		g.l.s[k] = g.l.s[k - 1];
+		g.l.e[k] = g.l.e[k - 1];
+	}
+	g.l.s[idx] = s;
+	g.l.e[idx] = e | (uint64_t)mo << PFN_BITS;
+	g.n++;
+	if (lf == 0) {
+		v[0] = p->node[0];
+		v[1] = node_get(d);
+		gather_deal(d, &g, v, 2, true);
+		new_root(d, v[0], v[1], true);
+		return;
+	}
+	pa = N(d, p->node[lf - 1]);
+	v[0] = pa->i.ch[a];
+	v[1] = pa->i.ch[a + 1];
+	m = 2;
+	if (g.n >= 3 * LMIN) {
+		v[2] = node_get(d);
+		m = 3;
+	}
+	gather_deal(d, &g, v, m, true);
+	set_child(d, pa, a, v[0], true);
+	set_child(d, pa, a + 1, v[1], true);
+	key_up(d, p, lf - 1);
+	t = lf - 1;
+	if (m == 3)
+		t = inner_insert(d, p, lf - 1, a + 2, v[2], true);
+	if (t >= 0)
+		up_grow(d, p, t, ms, mo);
+}
+
+/*
+ * Remove extent @idx of the located leaf. @grown: a neighbour in the same
+ * leaf swallowed it and now has summary (gms, gmo), so the leaf only grew.
+ */
+static void leaf_remove(struct ioas_iova_domain *d, struct path *p,
+			unsigned int idx, bool grown, uint32_t gms,
+			unsigned int gmo)
+{
+	int lf = d->height - 1, t;
+	struct bnode *x = N(d, p->node[lf]), *pa;
+	uint32_t oms = ext_ms(x->l.s[idx], LE(x, idx)), v[3], ms;
+	unsigned int omo = LMO(x, idx), j, k, a, cnt;
+	unsigned int m, mo, nl, nr;
+	struct gather g;
+
+	d->nr_ext--;
+	for (k = idx; k + 1 < x->n; k++) {
+		x->l.s[k] = x->l.s[k + 1];
+		x->l.e[k] = x->l.e[k + 1];
+	}
+	x->n--;
+	x->l.s[x->n] = PAD;
+	if (idx == 0)
+		key_up(d, p, lf);
+	if (lf == 0 || x->n >= LMIN) {
+		if (grown)
+			up_grow(d, p, lf, gms, gmo);
+		else
+			leaf_changed(d, p, oms, omo, 0, 0);
+		return;
+	}
+	/* Under the minimum: share with a sibling, or merge. */
+	pa = N(d, p->node[lf - 1]);
+	j = p->slot[lf - 1];
+	nl = j > 0 ? N(d, pa->i.ch[j - 1])->n : 0;
+	nr = j + 1 < pa->n ? N(d, pa->i.ch[j + 1])->n : 0;
+	if (pa->n == 2) {
+		a = 0; /* the root's only two leaves */
+		cnt = 2;
+	} else if ((nl > nr ? nl : nr) > LMIN) {
+		/*
+		 * The fuller sibling shares, at the seam, once this leaf's
+		 * summary in @pa is exact again.
+		 */
+		if (grown) {
+			if (gms > pa->i.ms[j])
+				pa->i.ms[j] = gms;
+			if (gmo > pa->i.mo[j])
+				pa->i.mo[j] = (uint8_t)gmo;
+		} else {
+			uint32_t pms = pa->i.ms[j], nms = 0;
+			unsigned int pmo = pa->i.mo[j], nmo = 0;
+
+			SUM_AFTER(pms, pmo, oms, omo, nms, nmo, leaf_sum, x);
+			pa->i.ms[j] = nms;
+			pa->i.mo[j] = (uint8_t)nmo;
+		}
+		a = nl > nr ? j - 1 : j;
+		leaf_balance2(d, pa, a, (x->n + (nl > nr ? nl : nr)) / 2);
+		key_up(d, p, lf - 1);
+		inner_sum(pa, &ms, &mo);
+		up_changed(d, p, lf - 1, ms, mo);
+		return;
+	} else {
+		a = j == 0 ? 0 : j + 1 == pa->n ? j - 2 : j - 1;
+		cnt = 3;
+	}
+	g.n = 0;
+	for (k = 0; k < cnt; k++) {
+		v[k] = pa->i.ch[a + k];
+		gather_add(&g, N(d, v[k]), true);
+	}
+	m = cnt;
+	if (cnt == 3 && g.n <= 2 * LMAX)
+		m = 2; /* three leaves at the minimum make two */
+	else if (pa->n == 2 && lf == 1 && g.n <= LMAX)
+		m = 1; /* the root's two leaves fit in one */
+	gather_deal(d, &g, v, m, true);
+	if (m == 1) {
+		node_put(d, v[1]);
+		node_put(d, p->node[0]);
+		d->root = v[0];
+		d->height = 1;
+		leaf_sum(N(d, v[0]), &d->rms, &mo);
+		d->rmo = mo;
+		return;
+	}
+	for (k = 0; k < m; k++)
+		set_child(d, pa, a + k, v[k], true);
+	key_up(d, p, lf - 1);
+	t = lf - 1;
+	if (m < cnt) {
+		inner_cut(pa, a + m);
+		node_put(d, v[m]);
+		t = inner_fix(d, p, lf - 1);
+	}
+	if (t >= 0) {
+		inner_sum(N(d, p->node[t]), &ms, &mo);
+		up_changed(d, p, t, ms, mo);
+	}
+}
+
+static inline void leaf_delete(struct ioas_iova_domain *d, struct path *p,
+			       unsigned int idx)
+{
+	leaf_remove(d, p, idx, false, 0, 0);
+}
+
+/*
+ * Free space [fs, fe] just became one extent: the cached path's fail-fast
+ * hint stays exact unless the extent holds a fit of the hinted request.
+ * That query takes whole aligned blocks: an extent holding an aligned
+ * block of a = roundup(ff_n) pfns, and ff_n pfns from an a-aligned pfn at
+ * or below ff_hi. Every request the hint answers (n >= ff_n under hi <=
+ * ff_hi) that fits here needs both (see ff_known()), so no other extent
+ * can invalidate it.
+ */
+static inline void ff_touch(struct ioas_iova_domain *d, uint64_t fs,
+			    uint64_t fe)
+{
+	unsigned int o;
+	uint64_t c, top;
+
+	if (!d->ff_n || d->ff_grow != d->grow)
+		return;
+	o = d->ff_n == 1 ? 0 : flog2(d->ff_n - 1) + 1;
+	if (ext_order(fs, fe) < o)
+		return;
+	/* pfns < 2^56 and ff_n <= 2^62: no overflow */
+	c = (fs + (UINT64_C(1) << o) - 1) & ~((UINT64_C(1) << o) - 1);
+	top = fe < d->ff_hi ? fe : d->ff_hi;
+	if (c + d->ff_n - 1 <= top)
+		d->grow++;
 }
 
 /*
  * Put [s, e] (not free, not reserved, inside the domain) into the free
- * tree, merging with touching extents. Cannot fail: the bank holds a node.
+ * tree at the located position, merging with touching extents. Cannot
+ * fail: the bank holds every node a split may take.
  */
 static void add_free_at(struct ioas_iova_domain *d, uint64_t s, uint64_t e,
-			struct path *p, int fl, int ce)
+			struct path *p)
 {
-	struct xnode *f = NULL, *c = NULL;
-	bool jf, jc;
+	int lf = d->height - 1;
+	struct bnode *x = N(d, p->node[lf]);
+	unsigned int i = p->slot[lf];
+	uint64_t cs = 0;
+	bool jf, jc, near;
 
-	if (fl >= 0)
-		f = N(d, p->n[fl]);
-	if (ce >= 0)
-		c = N(d, p->n[ce]);
-	jf = f && x_last(f) + 1 == s;
-	jc = c && x_start(c) == e + 1;
+	jf = i > 0 && LE(x, i - 1) + 1 == s;
+	near = i < x->n;
+	jc = near ? x->l.s[i] == e + 1 : ceil_start(d, p, &cs) && cs == e + 1;
 	d->free_pfns += e - s + 1;
-	d->grow++;
-	if (jf && jc) {
-		/*
-		 * Both neighbours merge. They are on one root-to-leaf path:
-		 * if f is the ancestor, c is the leftmost node of f's right
-		 * subtree (the descent never went left after c, so c has no
-		 * left child); otherwise f is the rightmost node of c's left
-		 * subtree and has no right child. Splice out the lower one,
-		 * widen the upper one: no generic delete, no second descent.
-		 */
-		uint64_t fs = x_start(f), cl = x_last(c);
-		int lo = fl < ce ? ce : fl, up = fl < ce ? fl : ce;
-		uint32_t gone = p->n[lo];
-		struct xnode *g = N(d, gone), *pa = N(d, p->n[lo - 1]);
-		uint32_t child = fl < ce ? g->r : g->l;
+	if (jf) {
+		/* The floor widens; the ceiling, if it touches, goes. */
+		uint64_t fs = x->l.s[i - 1], fe = e;
 
-		if (pa->l == gone)
-			pa->l = child;
-		else
-			pa->r = child;
-		x_set(N(d, p->n[up]), fs, cl);
-		node_put(d, gone);
-		fixup_merge(d, p, lo - 1, up);
-	} else if (jf) {
-		/* The extent itself is recomputed, its ancestors only grow. */
-		x_set(f, x_start(f), e);
-		(void)pull(d, f);
-		fixup_grow(d, p, fl - 1, p->n[fl]);
-	} else if (jc) {
-		x_set(c, s, x_last(c));
-		(void)pull(d, c);
-		fixup_grow(d, p, ce - 1, p->n[ce]);
-	} else {
-		uint32_t ni = node_get(d, s, e);
-		struct xnode *leaf;
-
-		if (!p->len) {
-			d->root = ni;
+		if (jc && near) {
+			fe = LE(x, i);
+			ff_touch(d, fs, fe);
+			lput(x, i - 1, fs, fe);
+			/* The merged extent covers the one that goes. */
+			p->slot[lf] = i;
+			leaf_remove(d, p, i, true, ext_ms(fs, fe),
+				    ext_order(fs, fe));
 			return;
 		}
-		leaf = N(d, p->n[p->len - 1]);
-		if (s < x_start(leaf))
-			leaf->l = ni;
-		else
-			leaf->r = ni;
-		fixup_grow(d, p, p->len - 1, ni);
+		if (jc) {
+			struct path q;
+
+			tree_locate(d, e + 1, &q);
+			fe = LE(N(d, q.node[lf]), 0);
+			ff_touch(d, fs, fe);
+			lput(x, i - 1, fs, fe);
+			up_grow(d, p, lf, ext_ms(fs, fe), ext_order(fs, fe));
+			leaf_delete(d, &q, 0);
+			return;
+		}
+		ff_touch(d, fs, fe);
+		lput(x, i - 1, fs, fe);
+		up_grow(d, p, lf, ext_ms(fs, fe), LMO(x, i - 1));
+	} else if (jc) {
+		/* The ceiling starts lower: its leaf's key may too. */
+		struct path q, *pp = p;
+		unsigned int c = i;
+
+		if (!near) {
+			tree_locate(d, e + 1, &q);
+			pp = &q;
+			x = N(d, q.node[lf]);
+			c = 0;
+		}
+		ff_touch(d, s, LE(x, c));
+		lput(x, c, s, LE(x, c));
+		pp->slot[lf] = c;
+		if (c == 0)
+			key_up(d, pp, lf);
+		up_grow(d, pp, lf, ext_ms(s, LE(x, c)), LMO(x, c));
+	} else {
+		ff_touch(d, s, e);
+		leaf_insert(d, p, i, s, e);
 	}
 }
 
 static void add_free(struct ioas_iova_domain *d, uint64_t s, uint64_t e)
 {
 	struct path p;
-	int fl, ce;
 
-	tree_locate(d, s, &p, &fl, &ce);
-	add_free_at(d, s, e, &p, fl, ce);
+	tree_locate(d, s, &p);
+	add_free_at(d, s, e, &p);
 }
 
 /*
- * Carve [x, y] out of the extent at the end of @p, which contains it.
- * Needs at most one node, which the bank guarantees.
+ * Carve [x, y] out of extent p->slot[leaf] of the located leaf, which
+ * contains it. The bank holds any node a split may take.
  */
 static void carve(struct ioas_iova_domain *d, struct path *p, uint64_t x,
 		  uint64_t y)
 {
-	int k = p->len - 1;
-	uint32_t i = p->n[k];
-	struct xnode *n = N(d, i);
-	uint64_t s = x_start(n), e = x_last(n);
+	int lf = d->height - 1;
+	struct bnode *l = N(d, p->node[lf]);
+	unsigned int i = p->slot[lf];
+	uint64_t s = l->l.s[i], e = LE(l, i), ns = s, ne = e;
+	unsigned int omo = LMO(l, i);
 
 	d->free_pfns -= y - x + 1;
-	if (x > s && y < e) {
-		/* Keep [s, x-1] here; [y+1, e] becomes the successor. */
-		uint32_t ni = node_get(d, y + 1, e);
-
-		x_set(n, s, x - 1);
-		if (!n->r) {
-			n->r = ni;
-		} else {
-			uint32_t j = n->r;
-			struct xnode *m;
-
-			p->n[p->len++] = j;
-			while ((m = N(d, j))->l) {
-				j = m->l;
-				p->n[p->len++] = j;
-			}
-			m->l = ni;
-		}
-		fixup(d, p, p->len - 1, k);
-	} else if (x > s) {
-		x_set(n, s, x - 1);
-		fixup(d, p, k, k);
-	} else if (y < e) {
-		x_set(n, y + 1, e);
-		fixup(d, p, k, k);
-	} else {
-		tree_delete(d, p);
+	if (x == s && y == e) {
+		leaf_delete(d, p, i);
+		return;
 	}
+	if (x > s)
+		ne = x - 1;
+	else
+		ns = y + 1;
+	lput(l, i, ns, ne);
+	if (i == 0 && ns != s)
+		key_up(d, p, lf);
+	leaf_changed(d, p, ext_ms(s, e), omo, ext_ms(ns, ne), LMO(l, i));
+	if (x > s && y < e)
+		leaf_insert(d, p, i + 1, y + 1, e);
 }
 
 /* ------------------------------------------------------------------ */
@@ -798,9 +1280,9 @@ static void query_init(struct query *q, uint64_t npages, uint64_t lo,
 	q->prefer = 0;
 }
 
-static inline bool prune(const struct xnode *x, const struct query *q)
+static inline bool prune(uint32_t ms, unsigned int mo, const struct query *q)
 {
-	return x->ms < q->ms_need || x_mo(x) < q->mo_need;
+	return ms < q->ms_need || mo < q->mo_need;
 }
 
 static bool fit_top(const struct query *q, uint64_t s, uint64_t e,
@@ -838,57 +1320,65 @@ static bool fit_bot(const struct query *q, uint64_t s, uint64_t e,
 	return true;
 }
 
-/* Highest fit in the subtree at @i; fills p->n[0..depth] on success. */
-static bool find_top(const struct ioas_iova_domain *d, uint32_t i, int depth,
+/*
+ * Highest fit under node @i at level @k; fills p on success. Children are
+ * tried from the highest that starts at or below hi down to the first
+ * that starts at or below lo, skipping those whose summary cannot fit.
+ */
+static bool find_top(const struct ioas_iova_domain *d, uint32_t i, int k,
 		     const struct query *q, struct path *p, uint64_t *out)
 {
-	while (i) {
-		const struct xnode *x = N(d, i);
-		uint64_t s = x_start(x);
+	const struct bnode *x = N(d, i);
+	unsigned int j = count_le(x->l.s, q->hi); /* also key[] */
 
-		if (prune(x, q))
-			return false;
-		p->n[depth] = i;
-		if (s <= q->hi) {
-			if (find_top(d, x->r, depth + 1, q, p, out))
-				return true;
-			if (fit_top(q, s, x_last(x), out)) {
-				p->len = depth + 1;
+	p->node[k] = i;
+	if (k == d->height - 1) {
+		while (j-- > 0) {
+			if (fit_top(q, x->l.s[j], LE(x, j), out)) {
+				p->slot[k] = j;
 				return true;
 			}
+			if (x->l.s[j] <= q->lo)
+				return false;
 		}
-		if (s <= q->lo)
+		return false;
+	}
+	while (j-- > 0) {
+		if (!prune(x->i.ms[j], x->i.mo[j], q)) {
+			p->slot[k] = j;
+			if (find_top(d, x->i.ch[j], k + 1, q, p, out))
+				return true;
+		}
+		if (x->i.key[j] <= q->lo)
 			return false;
-		/* Tail call on the left subtree. */
-		i = x->l;
-		depth++;
 	}
 	return false;
 }
 
-/* Lowest fit in the subtree at @i. */
-static bool find_bot(const struct ioas_iova_domain *d, uint32_t i, int depth,
+/* Lowest fit under node @i at level @k. */
+static bool find_bot(const struct ioas_iova_domain *d, uint32_t i, int k,
 		     const struct query *q, struct path *p, uint64_t *out)
 {
-	while (i) {
-		const struct xnode *x = N(d, i);
-		uint64_t s = x_start(x);
+	const struct bnode *x = N(d, i);
+	unsigned int j = count_le(x->l.s, q->lo); /* also key[] */
 
-		if (prune(x, q))
-			return false;
-		p->n[depth] = i;
-		if (s > q->lo) {
-			if (find_bot(d, x->l, depth + 1, q, p, out))
+	j -= j > 0;
+	p->node[k] = i;
+	if (k == d->height - 1) {
+		for (; j < x->n && x->l.s[j] <= q->hi; j++) {
+			if (fit_bot(q, x->l.s[j], LE(x, j), out)) {
+				p->slot[k] = j;
 				return true;
+			}
 		}
-		if (s > q->hi)
-			return false;
-		if (fit_bot(q, s, x_last(x), out)) {
-			p->len = depth + 1;
+		return false;
+	}
+	for (; j < x->n && x->i.key[j] <= q->hi; j++) {
+		if (prune(x->i.ms[j], x->i.mo[j], q))
+			continue;
+		p->slot[k] = j;
+		if (find_bot(d, x->i.ch[j], k + 1, q, p, out))
 			return true;
-		}
-		i = x->r;
-		depth++;
 	}
 	return false;
 }
@@ -896,7 +1386,7 @@ static bool find_bot(const struct ioas_iova_domain *d, uint32_t i, int depth,
 static bool search(const struct ioas_iova_domain *d, const struct query *q,
 		   bool topdown, struct path *p, uint64_t *out)
 {
-	if (q->lo > q->hi)
+	if (q->lo > q->hi || !d->nr_ext || prune(d->rms, d->rmo, q))
 		return false;
 	if (q->prefer) {
 		/*
@@ -1038,7 +1528,13 @@ IOAS_EXPORT int ioas_iova_domain_new(const struct ioas_iova_config *cfg,
 		ioas_free_(d);
 		return -ENOMEM;
 	}
-	d->root = node_get(d, d->start_pfn, d->last_pfn);
+	d->root = node_get(d);
+	d->height = 1;
+	N(d, d->root)->n = 1;
+	lput(N(d, d->root), 0, d->start_pfn, d->last_pfn);
+	d->nr_ext = 1;
+	d->rms = ext_ms(d->start_pfn, d->last_pfn);
+	d->rmo = ext_order(d->start_pfn, d->last_pfn);
 	d->free_pfns = d->last_pfn - d->start_pfn + 1;
 	*out = d;
 	return 0;
@@ -1113,11 +1609,13 @@ static void cache_drain(struct ioas_iova_cache *c)
 }
 
 /*
- * Return every parked range to the tree and keep every size of every
- * cache held, empty, then take the domain's lock: the caller's next tree
- * operation sees no parked range, and none can be parked again before
- * drain_release(). Sizes are taken one by one, each emptied under a short
- * hold of the domain's lock (never held while waiting for a size).
+ * Return every parked range to the tree and end holding the domain's lock:
+ * the caller's next tree operation sees no parked range, and none can be
+ * parked again before drain_release(). Usually no size is held (the
+ * non-empty ones are emptied under the domain's lock, which refills need);
+ * when someone holds a size, every size of every cache is taken one by
+ * one, each emptied under a short hold of the domain's lock (never held
+ * while waiting for a size), and kept until drain_release().
  */
 static void drain_hold(struct ioas_iova_domain *d)
 {
@@ -1126,6 +1624,39 @@ static void drain_hold(struct ioas_iova_domain *d)
 	uint32_t nr;
 
 	pthread_mutex_lock(&d->caches_lock);
+	/*
+	 * First without holding the sizes: under the domain's lock no range
+	 * can move from the tree to a stack (refills park under it), so the
+	 * retry that follows sees every range parked when this started,
+	 * once the non-empty sizes are emptied. Those are taken with a
+	 * trylock (allowed inside the domain's lock, as a refill does) and
+	 * released at once, empty; a fast free that parks a range after it
+	 * read as empty is a free that comes after the failing call. A size
+	 * someone holds makes it the waiting drain below.
+	 */
+	dlock(d);
+	d->drain_sizes = false;
+	for (c = d->caches; c; c = c->next) {
+		for (k = 0; k < CACHE_SIZES; k++) {
+			uint32_t w = __atomic_load_n(&c->w[k + 1],
+						     __ATOMIC_ACQUIRE);
+
+			if (w & CLOCKED)
+				goto slow;
+			if (!(w & NR_MASK))
+				continue;
+			w = class_trylock(c, k);
+			if (w & CLOCKED)
+				goto slow;
+			nr = word_nr(k, w);
+			return_parked(d, c, k, nr);
+			class_unlock(c, k, 0);
+		}
+	}
+	return;
+slow:
+	dunlock(d);
+	d->drain_sizes = true;
 	for (c = d->caches; c; c = c->next) {
 		for (k = 0; k < CACHE_SIZES; k++) {
 			nr = class_lock(c, k);
@@ -1145,9 +1676,10 @@ static void drain_release(struct ioas_iova_domain *d)
 	unsigned int k;
 
 	dunlock(d);
-	for (c = d->caches; c; c = c->next)
-		for (k = 0; k < CACHE_SIZES; k++)
-			class_unlock(c, k, 0);
+	if (d->drain_sizes)
+		for (c = d->caches; c; c = c->next)
+			for (k = 0; k < CACHE_SIZES; k++)
+				class_unlock(c, k, 0);
 	pthread_mutex_unlock(&d->caches_lock);
 }
 
@@ -1223,19 +1755,33 @@ static void for_each_unreserved(struct ioas_iova_domain *d, uint64_t f,
 static bool extent_at(const struct ioas_iova_domain *d, uint64_t pfn,
 		      struct path *p, uint64_t *s, uint64_t *e)
 {
-	int fl, ce;
-	const struct xnode *x;
+	int lf = d->height - 1;
+	const struct bnode *x;
+	unsigned int i;
 
-	tree_locate(d, pfn, p, &fl, &ce);
-	if (fl < 0)
+	tree_locate(d, pfn, p);
+	x = N(d, p->node[lf]);
+	i = p->slot[lf];
+	if (!i || LE(x, i - 1) < pfn)
 		return false;
-	x = N(d, p->n[fl]);
-	if (x_last(x) < pfn)
-		return false;
-	p->len = fl + 1;
-	*s = x_start(x);
-	*e = x_last(x);
+	p->slot[lf] = i - 1;
+	*s = x->l.s[i - 1];
+	*e = LE(x, i - 1);
 	return true;
+}
+
+/* Does [s, e] touch free space at the located position of s? */
+static bool overlaps_free(const struct ioas_iova_domain *d,
+			  const struct path *p, uint64_t s, uint64_t e)
+{
+	int lf = d->height - 1;
+	const struct bnode *x = N(d, p->node[lf]);
+	unsigned int i = p->slot[lf];
+	uint64_t cs;
+
+	if (i && LE(x, i - 1) >= s)
+		return true;
+	return ceil_start(d, p, &cs) && cs <= e;
 }
 
 static void piece_check(struct ioas_iova_domain *d, uint64_t s, uint64_t e,
@@ -1549,16 +2095,13 @@ static int free_locked(struct ioas_iova_domain *d, uint64_t pfn,
 		       uint64_t last, uint64_t count)
 {
 	struct path p;
-	int fl, ce;
 
 	if (d->resv.root && itree_iter_first(&d->resv, pfn, last))
 		return -ENOENT;
-	tree_locate(d, pfn, &p, &fl, &ce);
-	if (fl >= 0 && x_last(N(d, p.n[fl])) >= pfn)
+	tree_locate(d, pfn, &p);
+	if (overlaps_free(d, &p, pfn, last))
 		return -ENOENT;
-	if (ce >= 0 && x_start(N(d, p.n[ce])) <= last)
-		return -ENOENT;
-	add_free_at(d, pfn, last, &p, fl, ce);
+	add_free_at(d, pfn, last, &p);
 	d->nr_alloc -= count;
 	return 0;
 }
@@ -1744,8 +2287,8 @@ alloc_slow(struct ioas_iova_cache *c, uint64_t npages, uint64_t limit_pfn,
 	nb = 64 / npages;
 	if (nb > 16)
 		nb = 16;
-	if (is_pow2_u64(npages) && nb > 1 && d->root &&
-	    !prune(N(d, d->root), &q)) {
+	if (is_pow2_u64(npages) && nb > 1 && d->nr_ext &&
+	    !prune(d->rms, d->rmo, &q)) {
 		struct query qb = q;
 		uint64_t *v = c->pfn[npages - 1];
 		uint64_t k, nr;
@@ -1955,22 +2498,16 @@ static void __attribute__((noinline))
 spill(struct ioas_iova_cache *c, uint64_t npages)
 {
 	struct ioas_iova_domain *d = c->d;
-	uint64_t *pv = c->pfn[npages - 1];
-	uint64_t v[MAG / 2], last;
+	uint64_t *v = c->pfn[npages - 1], last;
 	uint32_t i, j, half = MAG / 2;
 
 	/*
-	 * The oldest half goes back, the hot top stays. Sorted and coalesced
-	 * first: neighbours become one tree operation, and sorted addresses
-	 * walk nearby paths.
+	 * The oldest half goes back, the hot top stays. Ranges freed in
+	 * ascending order, one after the other, go back as one release;
+	 * the tree merges the others wherever they touch (sorting first
+	 * cost more than it saved: the order of releases does not change
+	 * what the tree holds after them).
 	 */
-	for (i = 0; i < half; i++) {
-		uint64_t x = pv[i];
-
-		for (j = i; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
 	dlock(d);
 	gen_bump(d);
 	for (i = 0; i < half; i = j) {
@@ -1989,7 +2526,7 @@ spill(struct ioas_iova_cache *c, uint64_t npages)
 		}
 	}
 	dunlock(d);
-	memmove(pv, pv + half, (MAG - half) * sizeof(pv[0]));
+	memmove(v, v + half, (MAG - half) * sizeof(v[0]));
 }
 
 /*
@@ -2080,18 +2617,21 @@ struct walk {
 };
 
 static void holes_walk(const struct ioas_iova_domain *d, uint32_t i,
-		       struct walk *w)
+		       int k, struct walk *w)
 {
-	while (i) {
-		const struct xnode *x = N(d, i);
+	const struct bnode *x = N(d, i);
+	unsigned int j;
 
-		holes_walk(d, x->l, w);
+	for (j = 0; j < x->n; j++) {
+		if (k + 1 < d->height) {
+			holes_walk(d, x->i.ch[j], k + 1, w);
+			continue;
+		}
 		if (w->nr < w->cap) {
-			w->out[w->nr].start = x_start(x);
-			w->out[w->nr].last = x_last(x);
+			w->out[w->nr].start = x->l.s[j];
+			w->out[w->nr].last = LE(x, j);
 		}
 		w->nr++;
-		i = x->r;
 	}
 }
 
@@ -2101,7 +2641,7 @@ IOAS_EXPORT int ioas_iova_holes(struct ioas_iova_domain *d,
 	struct walk w = { out, out ? cap : 0, 0 };
 
 	dlock(d);
-	holes_walk(d, d->root, &w);
+	holes_walk(d, d->root, 0, &w);
 	dunlock(d);
 	*nr = w.nr;
 	return w.nr > w.cap ? -EMSGSIZE : 0;
@@ -2110,73 +2650,87 @@ IOAS_EXPORT int ioas_iova_holes(struct ioas_iova_domain *d,
 struct chk {
 	uint64_t prev_last;
 	bool have_prev;
-	uint64_t nr, pfns;
+	uint64_t nr, pfns, nodes;
 	bool bad;
 };
 
-/* Returns the subtree height; sets c->bad on any violation. */
-static unsigned int chk_walk(const struct ioas_iova_domain *d, uint32_t i,
-			     struct chk *c, int depth)
+/*
+ * Check the subtree at node @i, level @k: its least start and summary go
+ * to *key, *ms, *mo. @lax: a leaf may hold fewer than LMIN extents (the
+ * root leaf, and the two leaves of a root that has two).
+ */
+static void chk_walk(const struct ioas_iova_domain *d, uint32_t i,
+		     int k, bool lax, struct chk *c, uint64_t *key,
+		     uint32_t *ms, unsigned int *mo)
 {
-	const struct xnode *x;
-	unsigned int hl, hr, mo;
-	uint32_t ms;
-	uint64_t s, e;
+	const struct bnode *x;
+	unsigned int j;
 
-	if (!i)
-		return 0;
-	if (depth >= MAXH || i > pool_cap(d)) {
+	*key = 0;
+	*ms = 0;
+	*mo = 0;
+	if (!i || i > pool_cap(d) || k >= MAXLV || ++c->nodes > pool_cap(d)) {
 		c->bad = true;
-		return 0;
+		return;
 	}
 	x = N(d, i);
-	hl = chk_walk(d, x->l, c, depth + 1);
-	s = x_start(x);
-	e = x_last(x);
-	if (s > e || s < d->start_pfn || e > d->last_pfn)
-		c->bad = true;
-	if (c->have_prev && c->prev_last + 1 >= s)
-		c->bad = true;
-	c->prev_last = e;
-	c->have_prev = true;
-	c->nr++;
-	c->pfns += e - s + 1;
-	if (d->resv.root && itree_iter_first(&d->resv, s, e))
-		c->bad = true;
-	hr = chk_walk(d, x->r, c, depth + 1);
-	if ((hl > hr ? hl - hr : hr - hl) > 1)
-		c->bad = true;
-	if (x_h(x) != (hl > hr ? hl : hr) + 1)
-		c->bad = true;
-	ms = e - s >= MS_SAT ? MS_SAT : (uint32_t)(e - s);
-	mo = ext_order(s, e);
-	if (x->l) {
-		if (N(d, x->l)->ms > ms)
-			ms = N(d, x->l)->ms;
-		if (x_mo(N(d, x->l)) > mo)
-			mo = x_mo(N(d, x->l));
+	if (k + 1 == d->height) {
+		if (x->n > LMAX || (!x->n && k) || (x->n < LMIN && !lax)) {
+			c->bad = true;
+			return;
+		}
+		for (j = x->n; j < KEYS; j++)
+			if (x->l.s[j] != PAD)
+				c->bad = true;
+		for (j = 0; j < x->n; j++) {
+			uint64_t s = x->l.s[j], e = LE(x, j);
+
+			if (s > e || s < d->start_pfn || e > d->last_pfn ||
+			    LMO(x, j) != ext_order(s, e) ||
+			    (c->have_prev && c->prev_last + 1 >= s))
+				c->bad = true;
+			if (d->resv.root && itree_iter_first(&d->resv, s, e))
+				c->bad = true;
+			c->prev_last = e;
+			c->have_prev = true;
+			c->nr++;
+			c->pfns += e - s + 1;
+		}
+		leaf_sum(x, ms, mo);
+		*key = x->n ? x->l.s[0] : 0;
+		return;
 	}
-	if (x->r) {
-		if (N(d, x->r)->ms > ms)
-			ms = N(d, x->r)->ms;
-		if (x_mo(N(d, x->r)) > mo)
-			mo = x_mo(N(d, x->r));
-	}
-	if (x->ms != ms || x_mo(x) != mo)
+	if (x->n > IMAX || x->n < (k ? IMIN : 2)) {
 		c->bad = true;
-	return x_h(x);
+		return;
+	}
+	for (j = x->n; j < KEYS; j++)
+		if (x->i.key[j] != PAD)
+			c->bad = true;
+	for (j = 0; j < x->n; j++) {
+		uint64_t ck;
+		uint32_t cms;
+		unsigned int cmo;
+
+		chk_walk(d, x->i.ch[j], k + 1, k == 0 && x->n == 2, c, &ck,
+			 &cms, &cmo);
+		if (ck != x->i.key[j] || cms != x->i.ms[j] ||
+		    cmo != x->i.mo[j])
+			c->bad = true;
+		if (c->bad)
+			return;
+	}
+	inner_sum(x, ms, mo);
+	*key = x->i.key[0];
 }
 
 static bool touches_free(const struct ioas_iova_domain *d, uint64_t s,
 			 uint64_t e)
 {
 	struct path p;
-	int fl, ce;
 
-	tree_locate(d, s, &p, &fl, &ce);
-	if (fl >= 0 && x_last(N(d, p.n[fl])) >= s)
-		return true;
-	return ce >= 0 && x_start(N(d, p.n[ce])) <= e;
+	tree_locate(d, s, &p);
+	return overlaps_free(d, &p, s, e);
 }
 
 /* Does [x, x + k] overlap a range parked after (ca, k, j)? O(parked). */
@@ -2264,24 +2818,29 @@ IOAS_EXPORT int ioas_iova_check(struct ioas_iova_domain *d)
 {
 	struct chk c = { 0 };
 	struct ioas_iova_cache *ca;
-	uint64_t free_nodes = 0, cached = 0;
-	uint32_t i;
+	uint64_t free_nodes = 0, cached = 0, key;
+	uint32_t i, ms;
+	unsigned int mo;
 	bool bad = false;
 
 	hold_all(d);
 	dlock(d);
-	chk_walk(d, d->root, &c, 0);
-	bad = c.bad || c.nr != d->nr_ext || c.pfns != d->free_pfns;
+	if (d->height < 1 || d->height > MAXLV)
+		c.bad = true;
+	else
+		chk_walk(d, d->root, 0, true, &c, &key, &ms, &mo);
+	bad = c.bad || c.nr != d->nr_ext || c.pfns != d->free_pfns ||
+	      c.nodes != d->nr_nodes;
+	if (!bad && (ms != d->rms || mo != d->rmo))
+		bad = true;
 	if (itree_check(&d->resv) || d->resv.count != d->nr_resv)
 		bad = true;
-	for (i = d->free_node; i && free_nodes <= pool_cap(d); i = N(d, i)->l)
+	for (i = d->free_node; i && free_nodes <= pool_cap(d);
+	     i = N(d, i)->link)
 		free_nodes++;
-	if (free_nodes + d->nr_ext != pool_cap(d))
+	if (free_nodes + d->nr_nodes != pool_cap(d))
 		bad = true;
-	if (pool_cap(d) < d->nr_alloc + d->nr_resv + 1)
-		bad = true;
-	/* The sentinel reads as "no child" */
-	if (N(d, 0)->a || N(d, 0)->b || N(d, 0)->ms)
+	if (pool_cap(d) < bank_nodes(d->nr_alloc + d->nr_resv + 1))
 		bad = true;
 	for (ca = d->caches; ca && !bad; ca = ca->next)
 		for (unsigned int k = 0; k < CACHE_SIZES && !bad; k++)

@@ -8,8 +8,9 @@
  * A failed run must return -ENOMEM and leave the domain exactly as it was
  * (its holes, counters and reservations; ioas_iova_check() passes); a
  * successful run must give the undisturbed result. The domains are built
- * so that the operation under test needs to grow the node pool (1023 nodes
- * at first), which is where an allocation can fail. Releases never
+ * so that the operation under test needs to grow the node pool (fill():
+ * the claims that fit before one must grow it), which is where an
+ * allocation can fail. Releases never
  * allocate; their sweeps must see no failure at all. Leaks show up under
  * ASan/LSan and valgrind.
  */
@@ -27,8 +28,39 @@
 
 #include "ioas_private.h"
 
-/* Enough allocations that the next one must grow the node bank. */
-#define FILL 1022
+/*
+ * How many single-pfn claims a fresh domain takes before the next one
+ * must grow the node bank (measured, so the sweeps follow the pool's
+ * geometry): FILL claims, then the operation under test grows it.
+ */
+static unsigned int fill(void)
+{
+	static unsigned int n;
+	struct ioas_iova_config cfg = { .size = sizeof(cfg), .start_pfn = 1,
+					.last_pfn = 1 << 20 };
+	struct ioas_iova_info i = { .size = sizeof(i) };
+	struct ioas_iova_domain *d;
+	uint64_t m;
+
+	if (n)
+		return n;
+	assert_int_equal(ioas_iova_domain_new(&cfg, &d), 0);
+	assert_int_equal(ioas_iova_info(d, &i), 0);
+	m = i.meta_bytes;
+	for (;;) {
+		assert_true(n < 100000);
+		assert_int_equal(ioas_iova_claim(d, 2 + n, 1), 0);
+		assert_int_equal(ioas_iova_info(d, &i), 0);
+		if (i.meta_bytes != m)
+			break;
+		n++;
+	}
+	ioas_iova_domain_free(d);
+	assert_true(n > 20);
+	return n;
+}
+
+#define FILL fill()
 
 struct snap {
 	struct ioas_range h[4096];
@@ -148,7 +180,7 @@ static int op_free(struct ioas_iova_domain *d, struct ioas_iova_cache *c,
 {
 	(void)c;
 	*out = 0;
-	return ioas_iova_free(d, 2 + 500, 1);
+	return ioas_iova_free(d, 2 + FILL / 2, 1);
 }
 
 static int op_free_fast(struct ioas_iova_domain *d,

@@ -1033,6 +1033,116 @@ static void test_iova_churn_keeps_invariants(void **state)
 }
 
 /*
+ * Free space compared with a bitmap model: every hole is a maximal run of
+ * free pfns, in order, and nothing else is free.
+ */
+static void t_holes_match(struct ioas_iova_domain *d, const uint8_t *used,
+			  uint64_t last)
+{
+	static struct ioas_range h[40000];
+	size_t nr = 0, i;
+	uint64_t p = 1;
+
+	assert_int_equal(ioas_iova_holes(d, h, 40000, &nr), 0);
+	for (i = 0; i < nr; i++) {
+		for (; p < h[i].start; p++)
+			assert_true(used[p]);
+		for (; p <= h[i].last; p++)
+			assert_false(used[p]);
+		/* Maximal: the next pfn is not free. */
+		assert_true(p > last || used[p]);
+	}
+	for (; p <= last; p++)
+		assert_true(used[p]);
+}
+
+/*
+ * The free-extent tree four levels deep: a full domain of single pfns,
+ * every other one freed (20,000 extents: leaf and inner splits, a growing
+ * root), a reservation across thousands of extents and back, then the
+ * rest freed in a scrambled order (merges of both neighbours, leaves and
+ * inner nodes under their minimum, the root collapsing back to a leaf).
+ * The checker verifies keys, summaries, fill and counts at every step
+ * that matters; the holes are compared with a bitmap.
+ */
+static void test_iova_deep_tree_splits_merges_and_collapses(void **state)
+{
+	enum { LAST = 40000 };
+	static uint8_t used[LAST + 1];
+	struct ioas_iova_domain *d;
+	struct ioas_iova_info info = { .size = sizeof(info) };
+	uint64_t p, k, perm;
+	struct ioas_iova_req q = { .size = sizeof(q), .npages = 1,
+				   .flags = IOAS_IOVA_BOTTOMUP };
+
+	(void)state;
+	memset(used, 0, sizeof(used));
+	d = t_domain(1, LAST, IOAS_IOVA_BOTTOMUP);
+	for (k = 1; k <= LAST; k++) {
+		assert_int_equal(ioas_iova_alloc_in(d, &q, &p), 0);
+		assert_true(p == k);
+		used[p] = 1;
+	}
+	assert_int_equal(ioas_iova_alloc_in(d, &q, &p), -ENOSPC);
+	for (k = 1; k <= LAST; k += 2) {
+		assert_int_equal(ioas_iova_free(d, k, 1), 0);
+		used[k] = 0;
+		if (k % 1999 == 0)
+			assert_int_equal(ioas_iova_check(d), 0);
+	}
+	assert_int_equal(ioas_iova_check(d), 0);
+	assert_int_equal(ioas_iova_info(d, &info), 0);
+	assert_true(info.nr_extents == LAST / 2);
+	t_holes_match(d, used, LAST);
+	/* A freed pfn again, and a range straddling free space: refused. */
+	assert_int_equal(ioas_iova_free(d, 20001, 1), -ENOENT);
+	assert_int_equal(ioas_iova_free(d, 20000, 2), -ENOENT);
+	assert_int_equal(ioas_iova_check(d), 0);
+	/* Over allocations a reservation is refused; on a free pfn it takes
+	 * that extent out of a deep leaf, and gives it back. */
+	assert_int_equal(ioas_iova_reserve(d, 10000, 19999), -EADDRINUSE);
+	for (k = 1; k <= 8001; k += 800) {
+		assert_int_equal(ioas_iova_reserve(d, k, k), 0);
+		assert_int_equal(ioas_iova_check(d), 0);
+	}
+	assert_int_equal(ioas_iova_info(d, &info), 0);
+	assert_true(info.nr_extents == LAST / 2 - 11);
+	assert_int_equal(ioas_iova_claim(d, 801, 1), -EADDRINUSE);
+	for (k = 1; k <= 8001; k += 800) {
+		assert_int_equal(ioas_iova_unreserve(d, k, k), 0);
+		assert_int_equal(ioas_iova_check(d), 0);
+	}
+	t_holes_match(d, used, LAST);
+	/* A claim in a deep leaf, released again. */
+	assert_int_equal(ioas_iova_claim(d, 30001, 1), 0);
+	assert_int_equal(ioas_iova_claim(d, 30001, 1), -EEXIST);
+	assert_int_equal(ioas_iova_check(d), 0);
+	assert_int_equal(ioas_iova_free(d, 30001, 1), 0);
+	t_holes_match(d, used, LAST);
+	/* Top-down, size-aligned 2 pfns: nothing fits in 1-pfn holes. */
+	assert_int_equal(ioas_iova_alloc(d, 2, UINT64_MAX,
+					 IOAS_IOVA_SIZE_ALIGNED, &p),
+			 -ENOSPC);
+	/* The rest, scrambled: k * 7919 mod 20000 visits every even pfn. */
+	for (k = 0; k < LAST / 2; k++) {
+		perm = (k * 7919) % (LAST / 2);
+		p = 2 * perm + 2;
+		assert_int_equal(ioas_iova_free(d, p, 1), 0);
+		used[p] = 0;
+		if (k % 997 == 0 || LAST / 2 - k < 40) {
+			assert_int_equal(ioas_iova_check(d), 0);
+			if (k % 4985 == 0)
+				t_holes_match(d, used, LAST);
+		}
+	}
+	t_holes_are(d, 1, U(1), U(LAST));
+	assert_int_equal(ioas_iova_info(d, &info), 0);
+	assert_true(info.nr_extents == 1);
+	assert_true(info.free_pfns == LAST);
+	ioas_iova_domain_free(d);
+}
+
+/*
  * Threads. cmocka's assertions longjmp, so worker threads only record the
  * line of their first failure (t_bad()); the main thread asserts after
  * joining, which names that line.
@@ -1448,6 +1558,7 @@ int main(void)
 		cmocka_unit_test(test_iova_info_and_holes_errors),
 		cmocka_unit_test(test_iova_huge_requests_and_top_of_pfn_space),
 		cmocka_unit_test(test_iova_churn_keeps_invariants),
+		cmocka_unit_test(test_iova_deep_tree_splits_merges_and_collapses),
 		cmocka_unit_test(test_iova_threads_with_caches_stay_consistent),
 		cmocka_unit_test(
 			test_iova_check_beside_cached_calls_loses_nothing),
