@@ -243,6 +243,7 @@ struct ioas_iova_domain {
 	pthread_mutex_t caches_lock;
 	struct ioas_iova_cache *caches;
 	bool drain_sizes;       /* drain_hold() holds every size */
+	uint32_t nr_caches;     /* written under caches_lock, read atomic */
 };
 
 /* ------------------------------------------------------------------ */
@@ -1683,46 +1684,57 @@ static void drain_release(struct ioas_iova_domain *d)
 	pthread_mutex_unlock(&d->caches_lock);
 }
 
+/* Does @c show a parked range or a held size? Two count words a load. */
+static bool cache_busy(const struct ioas_iova_cache *c)
+{
+	/* nr and CLOCKED of both words of a pair */
+	const uint64_t m = (uint64_t)(CLOCKED | NR_MASK) << 32 |
+			   (CLOCKED | NR_MASK);
+	/* w[0], held for good, left out */
+	uint64_t acc = __atomic_load_n(&c->w2[0], __ATOMIC_ACQUIRE) &
+		       (m & ~(uint64_t)UINT32_MAX),
+		 acc1 = 0, acc2 = 0, acc3 = 0;
+	unsigned int k;
+
+	/* Unrolled by four: independent accumulators, no loop test per word. */
+	_Static_assert(CACHE_SIZES / 2 % 4 == 0, "unrolled by four");
+	for (k = 1; k < CACHE_SIZES / 2 + 1; k += 4) {
+		acc |= __atomic_load_n(&c->w2[k], __ATOMIC_ACQUIRE);
+		acc1 |= __atomic_load_n(&c->w2[k + 1], __ATOMIC_ACQUIRE);
+		acc2 |= __atomic_load_n(&c->w2[k + 2], __ATOMIC_ACQUIRE);
+		acc3 |= __atomic_load_n(&c->w2[k + 3], __ATOMIC_ACQUIRE);
+	}
+	return ((acc | acc1 | acc2 | acc3) & m) != 0;
+}
+
 /*
  * After a call failed under the domain's lock at generation @gen: could a
  * drain and a retry change the answer? Yes if a range may be parked (a
  * count, or a held size: a refill, a spill or a drain may be moving
  * ranges), or if parked ranges went back to the tree since. The counts
  * are read with acquire before gen: a count written by the release that
- * follows a drain's or a spill's bump makes the bump visible. Two count
- * words per load: failures call this a lot.
+ * follows a drain's or a spill's bump makes the bump visible.
+ *
+ * @self, the caller's own cache or NULL: when it is the domain's only
+ * cache, it is read without caches_lock (it cannot go away under its
+ * owner). A cache created after nr_caches was read is empty then, and
+ * whatever it parks later was free in the tree when the call failed (a
+ * refill needs the domain's lock, which the failed call held before), or
+ * is a free that comes after the call: either way no drain could have
+ * helped. Failures on the cached path call this a lot.
  */
-static bool any_cached(struct ioas_iova_domain *d, uint64_t gen)
+static bool any_cached(struct ioas_iova_domain *d,
+		       const struct ioas_iova_cache *self, uint64_t gen)
 {
 	struct ioas_iova_cache *c;
 	bool any = false;
-	unsigned int k;
 
-	/* nr and CLOCKED of both words of a pair */
-	const uint64_t m = (uint64_t)(CLOCKED | NR_MASK) << 32 |
-			   (CLOCKED | NR_MASK);
-
+	if (self && __atomic_load_n(&d->nr_caches, __ATOMIC_ACQUIRE) == 1)
+		return cache_busy(self) ||
+		       __atomic_load_n(&d->gen, __ATOMIC_RELAXED) != gen;
 	pthread_mutex_lock(&d->caches_lock);
-	for (c = d->caches; c && !any; c = c->next) {
-		/* w[0], held for good, left out */
-		uint64_t acc = __atomic_load_n(&c->w2[0], __ATOMIC_ACQUIRE) &
-			       (m & ~(uint64_t)UINT32_MAX),
-			 acc1 = 0, acc2 = 0, acc3 = 0;
-
-		/* Unrolled by four: independent accumulators, no loop test
-		 * per word. */
-		_Static_assert(CACHE_SIZES / 2 % 4 == 0, "unrolled by four");
-		for (k = 1; k < CACHE_SIZES / 2 + 1; k += 4) {
-			acc |= __atomic_load_n(&c->w2[k], __ATOMIC_ACQUIRE);
-			acc1 |= __atomic_load_n(&c->w2[k + 1],
-						__ATOMIC_ACQUIRE);
-			acc2 |= __atomic_load_n(&c->w2[k + 2],
-						__ATOMIC_ACQUIRE);
-			acc3 |= __atomic_load_n(&c->w2[k + 3],
-						__ATOMIC_ACQUIRE);
-		}
-		any = ((acc | acc1 | acc2 | acc3) & m) != 0;
-	}
+	for (c = d->caches; c && !any; c = c->next)
+		any = cache_busy(c);
 	if (!any)
 		any = __atomic_load_n(&d->gen, __ATOMIC_RELAXED) != gen;
 	pthread_mutex_unlock(&d->caches_lock);
@@ -1961,7 +1973,7 @@ static int alloc_query(struct ioas_iova_domain *d, const struct query *q,
 	ret = alloc_locked(d, q, topdown, pfn);
 	gen = d->gen;
 	dunlock(d);
-	if (ret == -ENOSPC && any_cached(d, gen)) {
+	if (ret == -ENOSPC && any_cached(d, NULL, gen)) {
 		drain_hold(d);
 		ret = alloc_locked(d, q, topdown, pfn);
 		drain_release(d);
@@ -2082,7 +2094,7 @@ IOAS_EXPORT int ioas_iova_claim(struct ioas_iova_domain *d, uint64_t pfn,
 	ret = claim_locked(d, pfn, last);
 	gen = d->gen;
 	dunlock(d);
-	if (ret == -EEXIST && any_cached(d, gen)) {
+	if (ret == -EEXIST && any_cached(d, NULL, gen)) {
 		drain_hold(d);
 		ret = claim_locked(d, pfn, last);
 		drain_release(d);
@@ -2144,6 +2156,7 @@ IOAS_EXPORT int ioas_iova_cache_new(struct ioas_iova_domain *d,
 	if (c->next)
 		c->next->prev = c;
 	d->caches = c;
+	__atomic_store_n(&d->nr_caches, d->nr_caches + 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&d->caches_lock);
 	dlock(d);
 	meta_add(d, sizeof(*c));
@@ -2164,6 +2177,7 @@ static void cache_destroy(struct ioas_iova_cache *c)
 		d->caches = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
+	__atomic_store_n(&d->nr_caches, d->nr_caches - 1, __ATOMIC_RELEASE);
 	cache_drain(c);
 	pthread_mutex_unlock(&d->caches_lock);
 	dlock(d);
@@ -2329,7 +2343,7 @@ alloc_slow(struct ioas_iova_cache *c, uint64_t npages, uint64_t limit_pfn,
 failed:
 	gen = d->gen;
 	dunlock(d);
-	if (ret == -ENOSPC && any_cached(d, gen)) {
+	if (ret == -ENOSPC && any_cached(d, c, gen)) {
 		/* A valid size (checked above): only an empty window fails,
 		 * and no drain helps with that. */
 		if (!have_q && slow_prepare(d, npages, limit_pfn, &q, &topdown))
@@ -2654,6 +2668,17 @@ struct chk {
 	bool bad;
 };
 
+/* The key slots past the count (s[] of a leaf, key[] of an inner node). */
+static bool pad_ok(const struct bnode *x)
+{
+	unsigned int j;
+
+	for (j = x->n; j < KEYS; j++)
+		if (x->l.s[j] != PAD)
+			return false;
+	return true;
+}
+
 /*
  * Check the subtree at node @i, level @k: its least start and summary go
  * to *key, *ms, *mo. @lax: a leaf may hold fewer than LMIN extents (the
@@ -2679,9 +2704,8 @@ static void chk_walk(const struct ioas_iova_domain *d, uint32_t i,
 			c->bad = true;
 			return;
 		}
-		for (j = x->n; j < KEYS; j++)
-			if (x->l.s[j] != PAD)
-				c->bad = true;
+		if (!pad_ok(x))
+			c->bad = true;
 		for (j = 0; j < x->n; j++) {
 			uint64_t s = x->l.s[j], e = LE(x, j);
 
@@ -2704,9 +2728,8 @@ static void chk_walk(const struct ioas_iova_domain *d, uint32_t i,
 		c->bad = true;
 		return;
 	}
-	for (j = x->n; j < KEYS; j++)
-		if (x->i.key[j] != PAD)
-			c->bad = true;
+	if (!pad_ok(x))
+		c->bad = true;
 	for (j = 0; j < x->n; j++) {
 		uint64_t ck;
 		uint32_t cms;
