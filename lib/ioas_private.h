@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define IOAS_EXPORT __attribute__((visibility("default")))
 
@@ -54,5 +55,15 @@ bool ioas_fail_nth_pending_(void);
  * tests.
  */
 void ioas_space_fidx_off_(int off);
+
+/*
+ * Test-only: take size @npages (1..64) of cache @c as another thread's
+ * drain or fast path would, returning its count, and give it back with
+ * @nr ranges. For tests of what a drain does while a size is held.
+ */
+struct ioas_iova_cache;
+uint32_t ioas_iova_cache_hold_(struct ioas_iova_cache *c, uint64_t npages);
+void ioas_iova_cache_unhold_(struct ioas_iova_cache *c, uint64_t npages,
+			     uint32_t nr);
 
 #endif /* IOAS_PRIVATE_H */

@@ -2186,6 +2186,17 @@ static void cache_destroy(struct ioas_iova_cache *c)
 	ioas_free_(c);
 }
 
+uint32_t ioas_iova_cache_hold_(struct ioas_iova_cache *c, uint64_t npages)
+{
+	return class_lock(c, npages - 1);
+}
+
+void ioas_iova_cache_unhold_(struct ioas_iova_cache *c, uint64_t npages,
+			     uint32_t nr)
+{
+	class_unlock(c, npages - 1, nr);
+}
+
 IOAS_EXPORT void ioas_iova_cache_free(struct ioas_iova_cache *c)
 {
 	if (c)

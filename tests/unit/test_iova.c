@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -1142,6 +1143,58 @@ static void test_iova_deep_tree_splits_merges_and_collapses(void **state)
 	ioas_iova_domain_free(d);
 }
 
+struct t_held {
+	struct ioas_iova_cache *c;
+	uint32_t nr;
+};
+
+static void *t_unhold_later(void *arg)
+{
+	struct t_held *h = arg;
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+	ioas_iova_cache_unhold_(h->c, 1, h->nr);
+	return NULL;
+}
+
+/*
+ * A failing call drains the caches; when a size is held by someone (its
+ * owner in a fast path, a refill, a spill), the drain cannot just empty
+ * the sizes it can take under the domain's lock: it waits for the held
+ * one, returns what it parks, and the retry succeeds.
+ */
+static void test_iova_drain_waits_for_a_held_size(void **state)
+{
+	struct ioas_iova_domain *d = t_domain(16, 31, 0);
+	struct ioas_iova_cache *c;
+	struct ioas_iova_info info = { .size = sizeof(info) };
+	struct t_held h;
+	pthread_t th;
+	uint64_t p = 0;
+
+	(void)state;
+	assert_int_equal(ioas_iova_cache_new(d, &c), 0);
+	/* A batch refill: one page for the caller, fifteen parked. */
+	assert_int_equal(ioas_iova_alloc_fast(c, 1, UINT64_MAX, &p), 0);
+	assert_true(p == 31);
+	assert_int_equal(ioas_iova_info(d, &info), 0);
+	assert_true(info.nr_cached == 15 && info.free_pfns == 0);
+	h.c = c;
+	h.nr = ioas_iova_cache_hold_(c, 1);
+	assert_true(h.nr == 15);
+	assert_int_equal(pthread_create(&th, NULL, t_unhold_later, &h), 0);
+	/* Only the parked pages can serve it: the drain must wait. */
+	assert_int_equal(ioas_iova_alloc(d, 2, UINT64_MAX, 0, &p), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_true(p >= 16 && p + 1 <= 30);
+	assert_int_equal(ioas_iova_check(d), 0);
+	assert_int_equal(ioas_iova_info(d, &info), 0);
+	assert_true(info.nr_cached == 0 && info.free_pfns == 13);
+	ioas_iova_cache_free(c);
+	ioas_iova_domain_free(d);
+}
+
 /*
  * Threads. cmocka's assertions longjmp, so worker threads only record the
  * line of their first failure (t_bad()); the main thread asserts after
@@ -1559,6 +1612,7 @@ int main(void)
 		cmocka_unit_test(test_iova_huge_requests_and_top_of_pfn_space),
 		cmocka_unit_test(test_iova_churn_keeps_invariants),
 		cmocka_unit_test(test_iova_deep_tree_splits_merges_and_collapses),
+		cmocka_unit_test(test_iova_drain_waits_for_a_held_size),
 		cmocka_unit_test(test_iova_threads_with_caches_stay_consistent),
 		cmocka_unit_test(
 			test_iova_check_beside_cached_calls_loses_nothing),
