@@ -417,12 +417,14 @@ static inline unsigned int count_le(const uint64_t *k, uint64_t v)
 	return i;
 }
 
-static void leaf_sum(const struct bnode *x, uint32_t *ms, unsigned int *mo)
+/* The summary of extents [from, to) of leaf @x. */
+static void leaf_sum_of(const struct bnode *x, unsigned int from,
+			unsigned int to, uint32_t *ms, unsigned int *mo)
 {
 	uint64_t m = 0, o = 0;
 	unsigned int k;
 
-	for (k = 0; k < x->n; k++) {
+	for (k = from; k < to; k++) {
 		uint64_t e = x->l.e[k], a = (e & PFN_MASK) - x->l.s[k];
 
 		m = a > m ? a : m;
@@ -431,6 +433,11 @@ static void leaf_sum(const struct bnode *x, uint32_t *ms, unsigned int *mo)
 	}
 	*ms = m >= MS_SAT ? MS_SAT : (uint32_t)m;
 	*mo = (unsigned int)o;
+}
+
+static void leaf_sum(const struct bnode *x, uint32_t *ms, unsigned int *mo)
+{
+	leaf_sum_of(x, 0, x->n, ms, mo);
 }
 
 static void inner_sum(const struct bnode *x, uint32_t *ms, unsigned int *mo)
@@ -552,24 +559,27 @@ static void key_up(struct ioas_iova_domain *d, const struct path *p, int k)
 	}
 }
 
+/* Node @ci's least start and summary, as its parent keeps them. */
+static void child_of(const struct ioas_iova_domain *d, uint32_t ci, bool leaf,
+		     uint64_t *key, uint32_t *ms, uint8_t *mo)
+{
+	const struct bnode *c = N(d, ci);
+	unsigned int o;
+
+	if (leaf)
+		leaf_sum(c, ms, &o);
+	else
+		inner_sum(c, ms, &o);
+	*key = c->l.s[0]; /* also key[0] */
+	*mo = (uint8_t)o;
+}
+
 /* Slot j of inner node @pa now holds node @ci: key and summary from it. */
 static void set_child(struct ioas_iova_domain *d, struct bnode *pa,
 		      unsigned int j, uint32_t ci, bool leaf)
 {
-	const struct bnode *c = N(d, ci);
-	uint32_t ms;
-	unsigned int mo;
-
-	if (leaf) {
-		leaf_sum(c, &ms, &mo);
-		pa->i.key[j] = c->l.s[0];
-	} else {
-		inner_sum(c, &ms, &mo);
-		pa->i.key[j] = c->i.key[0];
-	}
+	child_of(d, ci, leaf, &pa->i.key[j], &pa->i.ms[j], &pa->i.mo[j]);
 	pa->i.ch[j] = ci;
-	pa->i.ms[j] = ms;
-	pa->i.mo[j] = (uint8_t)mo;
 }
 
 /* Remove slot j of inner node @x. */
@@ -687,30 +697,19 @@ static int inner_insert(struct ioas_iova_domain *d, const struct path *p,
 			set_child(d, x, pos, ci, leaf);
 			return k;
 		}
-		/* Full: IMAX + 1 children over this node and a new one. */
+		/* Full: its IMAX children and the new one over two nodes. */
 		g.n = 0;
-		x->n = IMAX;
-		for (j = IMAX; j > pos; j--) {
-			g.i.key[j] = x->i.key[j - 1];
-			g.i.ch[j] = x->i.ch[j - 1];
-			g.i.ms[j] = x->i.ms[j - 1];
-			g.i.mo[j] = x->i.mo[j - 1];
+		gather_add(&g, x, false);
+		for (j = g.n; j > pos; j--) {
+			g.i.key[j] = g.i.key[j - 1];
+			g.i.ch[j] = g.i.ch[j - 1];
+			g.i.ms[j] = g.i.ms[j - 1];
+			g.i.mo[j] = g.i.mo[j - 1];
 		}
-		memcpy(g.i.key, x->i.key, pos * sizeof(x->i.key[0]));
-		memcpy(g.i.ch, x->i.ch, pos * sizeof(x->i.ch[0]));
-		memcpy(g.i.ms, x->i.ms, pos * sizeof(x->i.ms[0]));
-		memcpy(g.i.mo, x->i.mo, pos * sizeof(x->i.mo[0]));
-		{
-			struct bnode tmp;
-
-			tmp.n = 1;
-			set_child(d, &tmp, 0, ci, leaf);
-			g.i.key[pos] = tmp.i.key[0];
-			g.i.ch[pos] = ci;
-			g.i.ms[pos] = tmp.i.ms[0];
-			g.i.mo[pos] = tmp.i.mo[0];
-		}
-		g.n = IMAX + 1;
+		child_of(d, ci, leaf, &g.i.key[pos], &g.i.ms[pos],
+			 &g.i.mo[pos]);
+		g.i.ch[pos] = ci;
+		g.n++;
 		v[0] = p->node[k];
 		v[1] = node_get(d);
 		gather_deal(d, &g, v, 2, false);
@@ -829,22 +828,15 @@ static void leaf_balance2(struct ioas_iova_domain *d, struct bnode *pa,
 			  unsigned int j, unsigned int na)
 {
 	struct bnode *a = N(d, pa->i.ch[j]), *b = N(d, pa->i.ch[j + 1]);
-	unsigned int nb = a->n + b->n - na, k, c, g, r, mo = 0;
-	uint64_t m = 0;
-	struct bnode *giver;
+	unsigned int nb = a->n + b->n - na, k, c, g, r, mo;
+	uint32_t ms;
 
 	if (na > a->n) {
 		/* The first c of b go to the end of a. */
 		c = na - a->n;
 		for (k = 0; k < c; k++) {
-			uint64_t xs = b->l.s[k], xe = b->l.e[k];
-			uint64_t len = (xe & PFN_MASK) - xs;
-
-			m = len > m ? len : m;
-			mo = (unsigned int)(xe >> PFN_BITS) > mo ?
-				     (unsigned int)(xe >> PFN_BITS) : mo;
-			a->l.s[a->n + k] = xs;
-			a->l.e[a->n + k] = xe;
+			a->l.s[a->n + k] = b->l.s[k];
+			a->l.e[a->n + k] = b->l.e[k];
 		}
 		for (k = 0; k < nb; k++) {
 			b->l.s[k] = b->l.s[k + c];
@@ -852,9 +844,9 @@ static void leaf_balance2(struct ioas_iova_domain *d, struct bnode *pa,
 		}
 		for (k = nb; k < b->n; k++)
 			b->l.s[k] = PAD;
+		leaf_sum_of(a, a->n, na, &ms, &mo);
 		g = j + 1;
 		r = j;
-		giver = b;
 	} else if (na < a->n) {
 		/* The last c of a go to the front of b. */
 		c = a->n - na;
@@ -863,38 +855,28 @@ static void leaf_balance2(struct ioas_iova_domain *d, struct bnode *pa,
 			b->l.e[k + c] = b->l.e[k];
 		}
 		for (k = 0; k < c; k++) {
-			uint64_t xs = a->l.s[na + k], xe = a->l.e[na + k];
-			uint64_t len = (xe & PFN_MASK) - xs;
-
-			m = len > m ? len : m;
-			mo = (unsigned int)(xe >> PFN_BITS) > mo ?
-				     (unsigned int)(xe >> PFN_BITS) : mo;
-			b->l.s[k] = xs;
-			b->l.e[k] = xe;
+			b->l.s[k] = a->l.s[na + k];
+			b->l.e[k] = a->l.e[na + k];
 			a->l.s[na + k] = PAD;
 		}
+		leaf_sum_of(b, 0, c, &ms, &mo);
 		g = j;
 		r = j + 1;
-		giver = a;
 	} else {
 		return;
 	}
 	a->n = na;
 	b->n = nb;
 	pa->i.key[j + 1] = b->l.s[0];
-	if (m > MS_SAT)
-		m = MS_SAT;
-	if ((uint32_t)m > pa->i.ms[r])
-		pa->i.ms[r] = (uint32_t)m;
+	/* (ms, mo): the moved extents' summary. */
+	if (ms > pa->i.ms[r])
+		pa->i.ms[r] = ms;
 	if (mo > pa->i.mo[r])
 		pa->i.mo[r] = (uint8_t)mo;
-	if ((uint32_t)m >= pa->i.ms[g] || mo >= pa->i.mo[g]) {
-		uint32_t ms;
-		unsigned int o;
-
-		leaf_sum(giver, &ms, &o);
+	if (ms >= pa->i.ms[g] || mo >= pa->i.mo[g]) {
+		leaf_sum(N(d, pa->i.ch[g]), &ms, &mo);
 		pa->i.ms[g] = ms;
-		pa->i.mo[g] = (uint8_t)o;
+		pa->i.mo[g] = (uint8_t)mo;
 	}
 }
 
@@ -908,26 +890,25 @@ static void leaf_insert(struct ioas_iova_domain *d, struct path *p,
 			unsigned int idx, uint64_t s, uint64_t e)
 {
 	int lf = d->height - 1, t;
-	struct bnode *x = N(d, p->node[lf]), *pa;
+	struct bnode *x = N(d, p->node[lf]), *pa = NULL;
 	uint32_t v[3], ms = ext_ms(s, e);
-	unsigned int mo = ext_order(s, e), j, m, k, a;
+	unsigned int mo = ext_order(s, e), j = 0, m, k, a = 0, nl, nr;
 	struct gather g;
 
 	d->nr_ext++;
 	if (x->n == LMAX && lf > 0) {
-		unsigned int nl, nr;
-
 		pa = N(d, p->node[lf - 1]);
 		j = p->slot[lf - 1];
+		/* The emptier sibling (a missing one reads LMAX + 1). */
 		nl = j > 0 ? N(d, pa->i.ch[j - 1])->n : LMAX + 1;
 		nr = j + 1 < pa->n ? N(d, pa->i.ch[j + 1])->n : LMAX + 1;
+		a = nl <= nr ? j - 1 : j;
 		if ((nl < nr ? nl : nr) <= LMAX - 2) {
 			/*
 			 * The emptier sibling has room for a share that
 			 * leaves both with room: even them out, then insert
 			 * into whichever of the two the extent falls in.
 			 */
-			a = nl <= nr ? j - 1 : j;
 			leaf_balance2(d, pa, a,
 				      (LMAX + (nl < nr ? nl : nr)) / 2);
 			if (s > N(d, pa->i.ch[a + 1])->l.s[0])
@@ -955,17 +936,11 @@ static void leaf_insert(struct ioas_iova_domain *d, struct path *p,
 		g.n = 0;
 		gather_add(&g, x, true);
 	} else {
-		pa = N(d, p->node[lf - 1]);
-		j = p->slot[lf - 1];
 		/*
 		 * Both siblings hold LMAX - 1 or more: this leaf and the
-		 * emptier one make three (3 * LMIN <= 2 * LMAX).
+		 * emptier one (the pair a, a + 1) make three
+		 * (3 * LMIN <= 2 * LMAX + 1).
 		 */
-		unsigned int nl = j > 0 ? N(d, pa->i.ch[j - 1])->n : LMAX + 1;
-		unsigned int nr = j + 1 < pa->n ? N(d, pa->i.ch[j + 1])->n :
-						  LMAX + 1;
-
-		a = nl <= nr ? j - 1 : j;
 		g.n = 0;
 		if (a < j)
 			gather_add(&g, N(d, pa->i.ch[a]), true);
@@ -988,7 +963,6 @@ static void leaf_insert(struct ioas_iova_domain *d, struct path *p,
 		new_root(d, v[0], v[1], true);
 		return;
 	}
-	pa = N(d, p->node[lf - 1]);
 	v[0] = pa->i.ch[a];
 	v[1] = pa->i.ch[a + 1];
 	m = 2;
@@ -1090,8 +1064,7 @@ static void leaf_remove(struct ioas_iova_domain *d, struct path *p,
 		node_put(d, p->node[0]);
 		d->root = v[0];
 		d->height = 1;
-		leaf_sum(N(d, v[0]), &d->rms, &mo);
-		d->rmo = mo;
+		leaf_sum(N(d, v[0]), &d->rms, &d->rmo);
 		return;
 	}
 	for (k = 0; k < m; k++)
@@ -1534,8 +1507,7 @@ IOAS_EXPORT int ioas_iova_domain_new(const struct ioas_iova_config *cfg,
 	N(d, d->root)->n = 1;
 	lput(N(d, d->root), 0, d->start_pfn, d->last_pfn);
 	d->nr_ext = 1;
-	d->rms = ext_ms(d->start_pfn, d->last_pfn);
-	d->rmo = ext_order(d->start_pfn, d->last_pfn);
+	leaf_sum(N(d, d->root), &d->rms, &d->rmo);
 	d->free_pfns = d->last_pfn - d->start_pfn + 1;
 	*out = d;
 	return 0;
