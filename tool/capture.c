@@ -937,6 +937,30 @@ static int cap_file(struct wr *w, const struct spot *sp, const char *path,
 }
 
 /*
+ * Resolve @path for capturing: 1 with @sp filled, 0 when there is nothing
+ * to store (absent; denied, which is noted; any other error, noted when
+ * @report), or a negative fatal error.
+ */
+static int cap_resolve(struct wr *w, const char *path, int flags,
+		       bool report, struct spot *sp)
+{
+	int err;
+
+	if (w->fatal)
+		return w->fatal;
+	err = resolve(w, path, flags, sp);
+	if (err == -ENOMEM)
+		return oom(w);
+	if (w->fatal)
+		return w->fatal;
+	if (err == -EACCES || err == -EPERM)
+		return note_denied(w, path);
+	if (err && report && err != -ENOENT && err != -EXDEV && err != -ELOOP)
+		note(w, path, strerror(-err));
+	return !err;
+}
+
+/*
  * Store what @path leads to: a folder (the entry), a regular file (its
  * first @max bytes with @trunc, else all of it up to @max), or, without
  * RS_FOLLOW, a symlink itself. What is absent is no error.
@@ -947,19 +971,10 @@ static int cap_path(struct wr *w, const char *path, int flags, size_t max,
 	struct spot sp;
 	int err;
 
-	if (w->fatal)
-		return w->fatal;
-	err = resolve(w, path, flags | RS_RECORD, &sp);
-	if (err == -ENOMEM)
-		return oom(w);
-	if (w->fatal)
-		return w->fatal;
-	if (err == -EACCES || err == -EPERM)
-		return note_denied(w, path);
-	if (err && err != -ENOENT && err != -EXDEV && err != -ELOOP)
-		note(w, path, strerror(-err));
-	if (err)
-		return 0;
+	err = cap_resolve(w, path, flags | RS_RECORD, true, &sp);
+	if (err <= 0)
+		return err;
+	err = 0;
 	if (S_ISREG(sp.st.st_mode))
 		err = cap_file(w, &sp, path, max, trunc);
 	else if (!S_ISDIR(sp.st.st_mode) && !S_ISLNK(sp.st.st_mode))
@@ -992,17 +1007,9 @@ static int list_at(struct wr *w, const char *path, int record,
 	int fd, err;
 
 	memset(out, 0, sizeof(*out));
-	if (w->fatal)
-		return w->fatal;
-	err = resolve(w, path, RS_FOLLOW | record, &sp);
-	if (err == -ENOMEM)
-		return oom(w);
-	if (w->fatal)
-		return w->fatal;
-	if (err == -EACCES || err == -EPERM)
-		return note_denied(w, path);
-	if (err)
-		return 0;
+	err = cap_resolve(w, path, RS_FOLLOW | record, false, &sp);
+	if (err <= 0)
+		return err;
 	if (!S_ISDIR(sp.st.st_mode)) {
 		spot_fini(&sp);
 		return 0;
@@ -1101,6 +1108,55 @@ static bool is_dir_path(struct wr *w, const char *path)
 	return yes;
 }
 
+typedef int entry_fn(struct wr *w, const char *path);
+
+/*
+ * Record folder @dir's listing; for each entry @keep accepts (NULL: every
+ * one), capture the entry itself (followed) and run @fn on its path.
+ */
+static int plan_each(struct wr *w, const char *dir, bool (*keep)(const char *),
+		     entry_fn *fn)
+{
+	struct names n;
+	size_t i;
+	int err;
+
+	err = list_at(w, dir, RS_RECORD, &n);
+	for (i = 0; !err && i < n.nr; i++) {
+		char *p;
+
+		if (keep && !keep(n.v[i]))
+			continue;
+		p = wjoin(w, dir, n.v[i]);
+		if (!p) {
+			err = w->fatal;
+			break;
+		}
+		err = cap_path(w, p, RS_FOLLOW, CAPTURE_FILE_MAX, false);
+		if (!err)
+			err = fn(w, p);
+		free(p);
+	}
+	names_fini(&n);
+	return err;
+}
+
+static int cap_group(struct wr *w, const char *g)
+{
+	char *d;
+	int err;
+
+	err = cap_at(w, g, "type", RS_FOLLOW);
+	if (!err)
+		err = cap_at(w, g, "reserved_regions", RS_FOLLOW);
+	if (err)
+		return err;
+	d = wjoin(w, g, "devices");
+	err = d ? cap_each(w, d, 0) : w->fatal;
+	free(d);
+	return err;
+}
+
 static int plan_groups(struct wr *w)
 {
 	const char *gdir = "kernel/iommu_groups";
@@ -1122,101 +1178,60 @@ static int plan_groups(struct wr *w)
 		names_fini(&n);
 		gdir = "";
 	}
-	err = list_at(w, gdir, RS_RECORD, &n);
-	for (i = 0; !err && i < n.nr; i++) {
-		char *g, *d = NULL;
+	return plan_each(w, gdir, is_group_id, cap_group);
+}
 
-		if (!is_group_id(n.v[i]))
-			continue;
-		g = wjoin(w, gdir, n.v[i]);
-		if (!g) {
-			err = w->fatal;
-			break;
-		}
-		err = cap_path(w, g, RS_FOLLOW, CAPTURE_FILE_MAX, false);
-		if (!err)
-			err = cap_at(w, g, "type", RS_FOLLOW);
-		if (!err)
-			err = cap_at(w, g, "reserved_regions", RS_FOLLOW);
-		if (!err)
-			d = wjoin(w, g, "devices");
-		if (!err)
-			err = d ? cap_each(w, d, 0) : w->fatal;
+static int cap_iommu(struct wr *w, const char *u)
+{
+	static const char *const subs[] = {
+		"intel-iommu", "amd-iommu", "devices",
+	};
+	size_t k;
+	int err = 0;
+
+	/* The registers as files, the devices/ links as links. */
+	for (k = 0; !err && k < 3; k++) {
+		char *d = wjoin(w, u, subs[k]);
+
+		err = d ? cap_each(w, d, k < 2 ? RS_FOLLOW : 0) : w->fatal;
 		free(d);
-		free(g);
 	}
-	names_fini(&n);
 	return err;
 }
 
 static int plan_iommus(struct wr *w)
 {
-	static const char *const subs[] = {
-		"intel-iommu", "amd-iommu", "devices",
-	};
-	struct names n;
-	size_t i, k;
-	int err;
-
-	err = list_at(w, "class/iommu", RS_RECORD, &n);
-	for (i = 0; !err && i < n.nr; i++) {
-		char *u = wjoin(w, "class/iommu", n.v[i]);
-
-		if (!u) {
-			err = w->fatal;
-			break;
-		}
-		err = cap_path(w, u, RS_FOLLOW, CAPTURE_FILE_MAX, false);
-		/* The registers as files, the devices/ links as links. */
-		for (k = 0; !err && k < 3; k++) {
-			char *d = wjoin(w, u, subs[k]);
-
-			err = d ? cap_each(w, d, k < 2 ? RS_FOLLOW : 0) :
-				  w->fatal;
-			free(d);
-		}
-		free(u);
-	}
-	names_fini(&n);
-	return err;
+	return plan_each(w, "class/iommu", NULL, cap_iommu);
 }
 
-static int plan_pci(struct wr *w)
+static int cap_pci_dev(struct wr *w, const char *d)
 {
 	static const char *const files[] = {
 		"vendor", "device", "class", "revision", "subsystem_vendor",
 		"subsystem_device",
 	};
 	static const char *const links[] = { "driver", "iommu", "iommu_group" };
-	struct names n;
-	size_t i, k;
-	int err;
+	char *c;
+	size_t k;
+	int err = 0;
 
-	err = list_at(w, "bus/pci/devices", RS_RECORD, &n);
-	for (i = 0; !err && i < n.nr; i++) {
-		char *d = wjoin(w, "bus/pci/devices", n.v[i]), *c = NULL;
-
-		if (!d) {
-			err = w->fatal;
-			break;
-		}
-		err = cap_path(w, d, RS_FOLLOW, CAPTURE_FILE_MAX, false);
-		for (k = 0; !err && k < sizeof(files) / sizeof(files[0]); k++)
-			err = cap_at(w, d, files[k], RS_FOLLOW);
-		for (k = 0; !err && k < sizeof(links) / sizeof(links[0]); k++)
-			err = cap_at(w, d, links[k], 0);
-		if (!err)
-			c = wjoin(w, d, "config");
-		/* Root reads the whole config space, others the first 64
-		 * bytes; 4 KiB is all there is on PCIe. */
-		if (!err)
-			err = c ? cap_path(w, c, RS_FOLLOW, CONFIG_MAX, true) :
-				  w->fatal;
-		free(c);
-		free(d);
-	}
-	names_fini(&n);
+	for (k = 0; !err && k < sizeof(files) / sizeof(files[0]); k++)
+		err = cap_at(w, d, files[k], RS_FOLLOW);
+	for (k = 0; !err && k < sizeof(links) / sizeof(links[0]); k++)
+		err = cap_at(w, d, links[k], 0);
+	if (err)
+		return err;
+	/* Root reads the whole config space, others the first 64 bytes;
+	 * 4 KiB is all there is on PCIe. */
+	c = wjoin(w, d, "config");
+	err = c ? cap_path(w, c, RS_FOLLOW, CONFIG_MAX, true) : w->fatal;
+	free(c);
 	return err;
+}
+
+static int plan_pci(struct wr *w)
+{
+	return plan_each(w, "bus/pci/devices", NULL, cap_pci_dev);
 }
 
 /*
