@@ -221,6 +221,7 @@ struct ioas_iova_domain {
 	uint32_t rms;           /* the root's summary */
 	unsigned int rmo;
 	uint32_t free_node;     /* free-list of nodes, linked through link */
+	uint32_t fresh;         /* slots [fresh, cap) were never handed out */
 	uint32_t cap;           /* slots at nodes[], slot 0 is the nil index */
 	struct bnode *nodes;
 	uint64_t nr_nodes;      /* nodes in the tree */
@@ -311,15 +312,18 @@ static inline uint64_t pool_cap(const struct ioas_iova_domain *d)
  * Grow the node array by a thirty-second (at least CHUNK slots): the bank
  * then never exceeds the need by more than ~3%, and the copies a realloc
  * may do are amortized O(1) per allocation (glibc moves large arrays with
- * mremap, without copying). Indices stay valid; pointers into the array
- * do not, so no caller holds one across a growth.
+ * mremap, without copying). The new slots are not touched: node_get()
+ * hands them out from d->fresh up when the free list is empty, so memory
+ * the bank reserves but the tree never uses is never faulted in (a space
+ * filled with allocations banks a node per ten of them but its tree may
+ * stay one leaf). Indices stay valid; pointers into the array do not, so
+ * no caller holds one across a growth.
  */
 static int pool_grow(struct ioas_iova_domain *d)
 {
 	uint64_t add = d->cap / 32 > CHUNK ? d->cap / 32 : CHUNK;
 	uint64_t ncap = d->cap + add;
 	struct bnode *t;
-	uint32_t i;
 
 	if (ncap > UINT32_MAX)
 		return -ENOMEM;
@@ -328,14 +332,9 @@ static int pool_grow(struct ioas_iova_domain *d)
 		return -ENOMEM;
 	d->nodes = t;
 	meta_add(d, (int64_t)(add * sizeof(*t)));
-	/* Chain the new slots into the free list, lowest first. */
-	for (i = (uint32_t)ncap; i-- > d->cap;) {
-		if (i == 0) {
-			memset(&t[0], 0, sizeof(t[0]));
-			continue;
-		}
-		t[i].link = d->free_node;
-		d->free_node = i;
+	if (!d->cap) {
+		memset(&t[0], 0, sizeof(t[0]));
+		d->fresh = 1;
 	}
 	d->cap = (uint32_t)ncap;
 	return 0;
@@ -371,11 +370,15 @@ static int bank(struct ioas_iova_domain *d, uint64_t extra)
 	return 0;
 }
 
+/* A node from the bank: a freed one, else one never used. */
 static uint32_t node_get(struct ioas_iova_domain *d)
 {
 	uint32_t i = d->free_node;
 
-	d->free_node = N(d, i)->link;
+	if (i)
+		d->free_node = N(d, i)->link;
+	else
+		i = d->fresh++;
 	N(d, i)->n = 0;
 	memset(N(d, i)->l.s, 0xff, sizeof(N(d, i)->l.s));
 	d->nr_nodes++;
@@ -2844,7 +2847,9 @@ IOAS_EXPORT int ioas_iova_check(struct ioas_iova_domain *d)
 	for (i = d->free_node; i && free_nodes <= pool_cap(d);
 	     i = N(d, i)->link)
 		free_nodes++;
-	if (free_nodes + d->nr_nodes != pool_cap(d))
+	if (d->cap && (d->fresh < 1 || d->fresh > d->cap))
+		bad = true;
+	else if (free_nodes + d->nr_nodes + (d->cap - d->fresh) != pool_cap(d))
 		bad = true;
 	if (pool_cap(d) < bank_nodes(d->nr_alloc + d->nr_resv + 1))
 		bad = true;
