@@ -240,6 +240,15 @@ struct ioas_iova_domain {
 	uint64_t grow;          /* bumped by ff_touch() */
 	uint64_t ff_grow, ff_n, ff_hi;
 	struct itree resv;
+	/*
+	 * The reservations, clamped to the domain and coalesced, when they
+	 * make at most RFLAT ranges (nr_flat <= RFLAT; else the tree answers):
+	 * range k is [flat_s[k], flat_e1[k + 1] - 1]; flat_s is padded with
+	 * PAD, flat_e1[0] is 0. See resv_overlaps().
+	 */
+	unsigned int nr_flat;
+	uint64_t flat_s[KEYS];
+	uint64_t flat_e1[KEYS];
 	/* protected by caches_lock */
 	pthread_mutex_t caches_lock;
 	struct ioas_iova_cache *caches;
@@ -418,6 +427,65 @@ static inline unsigned int count_le(const uint64_t *k, uint64_t v)
 	i += (k[i + 1] <= v) * 2;
 	i += k[i] <= v;
 	return i;
+}
+
+/* ------------------------------------------------------------------ */
+/* reservations: the tree, and a flat copy for the release path        */
+
+#define RFLAT (KEYS - 1)
+
+/*
+ * Build the flat copy of @d's reservations into @fs/@fe1 (see struct
+ * ioas_iova_domain); returns how many ranges, or RFLAT + 1 when they do
+ * not fit. Bounded: it stops after 2 * RFLAT + 2 reservations, so that a
+ * reservation costs O(log n) however many there are.
+ */
+static unsigned int resv_flat_build(const struct ioas_iova_domain *d,
+				    uint64_t *fs, uint64_t *fe1)
+{
+	struct itree_node *n;
+	unsigned int nr = 0, seen = 0;
+
+	for (unsigned int k = 0; k < KEYS; k++) {
+		fs[k] = PAD;
+		fe1[k] = 0;
+	}
+	itree_for_each_overlap(n, &d->resv, d->start_pfn, d->last_pfn) {
+		uint64_t f = n->start > d->start_pfn ? n->start : d->start_pfn;
+		uint64_t l = n->last < d->last_pfn ? n->last : d->last_pfn;
+
+		if (++seen > 2 * RFLAT + 2)
+			return RFLAT + 1;
+		/* In start order: one that touches the last range widens it. */
+		if (nr && f <= fe1[nr]) {
+			if (l + 1 > fe1[nr])
+				fe1[nr] = l + 1;
+			continue;
+		}
+		if (nr == RFLAT)
+			return RFLAT + 1;
+		fs[nr] = f;
+		fe1[++nr] = l + 1;
+	}
+	return nr;
+}
+
+static void resv_flat_update(struct ioas_iova_domain *d)
+{
+	d->nr_flat = resv_flat_build(d, d->flat_s, d->flat_e1);
+}
+
+/*
+ * Does [s, e] (inside the domain) overlap a reservation? With the flat
+ * copy: four compares and a load, no branch on the data (releases check
+ * every range; the tree walk mispredicted about once a call).
+ */
+static inline bool resv_overlaps(const struct ioas_iova_domain *d,
+				 uint64_t s, uint64_t e)
+{
+	if (d->nr_flat <= RFLAT)
+		return d->flat_e1[count_le(d->flat_s, e)] > s;
+	return itree_iter_first(&d->resv, s, e) != NULL;
 }
 
 /* The summary of extents [from, to) of leaf @x. */
@@ -1493,6 +1561,7 @@ IOAS_EXPORT int ioas_iova_domain_new(const struct ioas_iova_config *cfg,
 	d->last_pfn = c.last_pfn;
 	d->flags = c.flags & ORDER_FLAGS ? c.flags : IOAS_IOVA_TOPDOWN;
 	itree_init(&d->resv);
+	resv_flat_update(d);
 	meta_add(d, sizeof(*d));
 	ret = bank(d, 0);
 	if (ret) {
@@ -1839,6 +1908,7 @@ IOAS_EXPORT int ioas_iova_reserve(struct ioas_iova_domain *d, uint64_t first,
 	r->it.last = last;
 	itree_insert(&d->resv, &r->it);
 	d->nr_resv++;
+	resv_flat_update(d);
 out:
 	if (in)
 		drain_release(d);
@@ -1866,6 +1936,7 @@ IOAS_EXPORT int ioas_iova_unreserve(struct ioas_iova_domain *d, uint64_t first,
 	}
 	itree_remove(&d->resv, n);
 	d->nr_resv--;
+	resv_flat_update(d);
 	ioas_free_(itree_entry(n, struct resv, it));
 	meta_add(d, -(int64_t)sizeof(struct resv));
 	f = first > d->start_pfn ? first : d->start_pfn;
@@ -2044,7 +2115,7 @@ static int claim_locked(struct ioas_iova_domain *d, uint64_t pfn,
 	uint64_t s, e;
 	int ret;
 
-	if (itree_iter_first(&d->resv, pfn, last))
+	if (resv_overlaps(d, pfn, last))
 		return -EADDRINUSE;
 	if (!extent_at(d, pfn, &p, &s, &e) || e < last)
 		return -EEXIST;
@@ -2083,7 +2154,7 @@ static int free_locked(struct ioas_iova_domain *d, uint64_t pfn,
 {
 	struct path p;
 
-	if (d->resv.root && itree_iter_first(&d->resv, pfn, last))
+	if (resv_overlaps(d, pfn, last))
 		return -ENOENT;
 	tree_locate(d, pfn, &p);
 	if (overlaps_free(d, &p, pfn, last))
@@ -2844,6 +2915,14 @@ IOAS_EXPORT int ioas_iova_check(struct ioas_iova_domain *d)
 		bad = true;
 	if (itree_check(&d->resv) || d->resv.count != d->nr_resv)
 		bad = true;
+	else {
+		uint64_t fs[KEYS], fe1[KEYS];
+
+		if (resv_flat_build(d, fs, fe1) != d->nr_flat ||
+		    memcmp(fs, d->flat_s, sizeof(fs)) ||
+		    memcmp(fe1, d->flat_e1, sizeof(fe1)))
+			bad = true;
+	}
 	for (i = d->free_node; i && free_nodes <= pool_cap(d);
 	     i = N(d, i)->link)
 		free_nodes++;

@@ -538,6 +538,92 @@ static void test_iova_free_errors_leave_domain_unchanged(void **state)
 	ioas_iova_domain_free(d);
 }
 
+/*
+ * Releases and claims test reservations on a flat copy while they make 15
+ * ranges or fewer (touching and overlapping ones coalesced, clamped to the
+ * domain), and on the tree beyond that. Both answer the same, through
+ * every change of the count; ioas_iova_check() compares the copy with the
+ * tree at every step.
+ */
+static void t_resv_all_refused(struct ioas_iova_domain *d, unsigned int nr)
+{
+	unsigned int k;
+
+	for (k = 0; k < nr; k++) {
+		uint64_t f = 1000 + 100 * k;
+
+		/* [f, f + 9] reserved; f - 1 and f + 10 were claimed */
+		t_err(ENOENT, d, ioas_iova_free(d, f, 1));
+		t_err(ENOENT, d, ioas_iova_free(d, f + 9, 1));
+		t_err(ENOENT, d, ioas_iova_free(d, f - 1, 2));
+		t_err(ENOENT, d, ioas_iova_free(d, f + 9, 2));
+		t_err(ENOENT, d, ioas_iova_free(d, f - 1, 12));
+		t_err(EADDRINUSE, d, ioas_iova_claim(d, f + 4, 1));
+		t_err(EADDRINUSE, d, ioas_iova_claim(d, f - 50, 51));
+		/* The neighbours are allocations: released and taken back. */
+		t_ok(d, ioas_iova_free(d, f - 1, 1));
+		t_ok(d, ioas_iova_claim(d, f - 1, 1));
+		t_ok(d, ioas_iova_free(d, f + 10, 1));
+		t_ok(d, ioas_iova_claim(d, f + 10, 1));
+	}
+}
+
+static void test_iova_many_reservations_flat_and_tree(void **state)
+{
+	struct ioas_iova_domain *d;
+	unsigned int k, nr = 40;
+
+	(void)state;
+	d = t_domain(1, 1 << 20, 0);
+	for (k = 0; k < nr; k++) {
+		uint64_t f = 1000 + 100 * k;
+
+		t_ok(d, ioas_iova_claim(d, f - 1, 1));
+		t_ok(d, ioas_iova_claim(d, f + 10, 1));
+		t_ok(d, ioas_iova_reserve(d, f, f + 9));
+		t_resv_all_refused(d, k + 1);
+	}
+	/* Back down through 15 ranges to none. */
+	for (k = nr; k-- > 0;) {
+		uint64_t f = 1000 + 100 * k;
+
+		t_ok(d, ioas_iova_unreserve(d, f, f + 9));
+		t_ok(d, ioas_iova_free(d, f - 1, 1));
+		t_ok(d, ioas_iova_free(d, f + 10, 1));
+		t_ok(d, ioas_iova_claim(d, f, 10));
+		t_ok(d, ioas_iova_free(d, f, 10));
+		t_resv_all_refused(d, k);
+	}
+	/*
+	 * Twenty touching or overlapping reservations make one range: still
+	 * the flat copy, and it ends where the last one does.
+	 */
+	t_ok(d, ioas_iova_claim(d, 4999, 1));
+	t_ok(d, ioas_iova_claim(d, 5200, 1));
+	for (k = 0; k < 20; k++)
+		t_ok(d, ioas_iova_reserve(d, 5000 + 10 * k,
+					  5000 + 10 * k + (k % 2 ? 9 : 14)));
+	t_err(ENOENT, d, ioas_iova_free(d, 5199, 1));
+	t_err(ENOENT, d, ioas_iova_free(d, 5100, 1));
+	t_ok(d, ioas_iova_free(d, 5200, 1));
+	t_ok(d, ioas_iova_free(d, 4999, 1));
+	/* One that starts later but ends sooner does not shorten the range. */
+	t_ok(d, ioas_iova_reserve(d, 6000, 6099));
+	t_ok(d, ioas_iova_reserve(d, 6010, 6019));
+	t_err(ENOENT, d, ioas_iova_free(d, 6050, 1));
+	t_err(EADDRINUSE, d, ioas_iova_claim(d, 6099, 1));
+	/* Reservations reaching past the domain are clamped to it. */
+	t_ok(d, ioas_iova_claim(d, 1, 1));
+	t_ok(d, ioas_iova_claim(d, (1 << 20) - 1, 1));
+	t_ok(d, ioas_iova_reserve(d, 0, 0));
+	t_ok(d, ioas_iova_reserve(d, 1 << 20, UINT64_MAX));
+	t_ok(d, ioas_iova_free(d, 1, 1));
+	t_ok(d, ioas_iova_free(d, (1 << 20) - 1, 1));
+	t_err(ENOENT, d, ioas_iova_free(d, 1 << 20, 1));
+	t_err(EADDRINUSE, d, ioas_iova_claim(d, 1 << 20, 1));
+	ioas_iova_domain_free(d);
+}
+
 static void test_iova_alloc_in_window_alignment_and_phase(void **state)
 {
 	struct ioas_iova_req q = { .size = sizeof(q) };
@@ -1597,6 +1683,7 @@ int main(void)
 		cmocka_unit_test(test_iova_reserve_outside_domain_has_no_effect),
 		cmocka_unit_test(test_iova_claim_errors),
 		cmocka_unit_test(test_iova_free_errors_leave_domain_unchanged),
+		cmocka_unit_test(test_iova_many_reservations_flat_and_tree),
 		cmocka_unit_test(test_iova_alloc_in_window_alignment_and_phase),
 		cmocka_unit_test(test_iova_find_does_not_allocate),
 		cmocka_unit_test(test_iova_cache_reuses_freed_ranges),
