@@ -1187,22 +1187,29 @@ static inline void ff_touch(struct ioas_iova_domain *d, uint64_t fs,
 }
 
 /*
- * Put [s, e] (not free, not reserved, inside the domain) into the free
- * tree at the located position, merging with touching extents. Cannot
- * fail: the bank holds every node a split may take.
+ * Put [s, e] (not reserved, inside the domain) into the free tree at the
+ * located position, merging with touching extents. -ENOENT, and nothing
+ * changes, if some of it is free already; otherwise it cannot fail: the
+ * bank holds every node a split may take.
  */
-static void add_free_at(struct ioas_iova_domain *d, uint64_t s, uint64_t e,
-			struct path *p)
+static int add_free_at(struct ioas_iova_domain *d, uint64_t s, uint64_t e,
+		       struct path *p)
 {
 	int lf = d->height - 1;
 	struct bnode *x = N(d, p->node[lf]);
 	unsigned int i = p->slot[lf];
-	uint64_t cs = 0;
-	bool jf, jc, near;
+	uint64_t cs = 0, fl = i > 0 ? LE(x, i - 1) : 0;
+	bool jf, jc, near, hc;
 
-	jf = i > 0 && LE(x, i - 1) + 1 == s;
 	near = i < x->n;
-	jc = near ? x->l.s[i] == e + 1 : ceil_start(d, p, &cs) && cs == e + 1;
+	if (near)
+		cs = x->l.s[i];
+	hc = near || ceil_start(d, p, &cs);
+	/* The floor starts at or below s: it must end below it. */
+	if ((i > 0 && fl >= s) || (hc && cs <= e))
+		return -ENOENT;
+	jf = i > 0 && fl + 1 == s;
+	jc = hc && cs == e + 1;
 	d->free_pfns += e - s + 1;
 	if (jf) {
 		/* The floor widens; the ceiling, if it touches, goes. */
@@ -1216,7 +1223,7 @@ static void add_free_at(struct ioas_iova_domain *d, uint64_t s, uint64_t e,
 			p->slot[lf] = i;
 			leaf_remove(d, p, i, true, ext_ms(fs, fe),
 				    ext_order(fs, fe));
-			return;
+			return 0;
 		}
 		if (jc) {
 			struct path q;
@@ -1227,7 +1234,7 @@ static void add_free_at(struct ioas_iova_domain *d, uint64_t s, uint64_t e,
 			lput(x, i - 1, fs, fe);
 			up_grow(d, p, lf, ext_ms(fs, fe), ext_order(fs, fe));
 			leaf_delete(d, &q, 0);
-			return;
+			return 0;
 		}
 		ff_touch(d, fs, fe);
 		lput(x, i - 1, fs, fe);
@@ -1253,6 +1260,7 @@ static void add_free_at(struct ioas_iova_domain *d, uint64_t s, uint64_t e,
 		ff_touch(d, s, e);
 		leaf_insert(d, p, i, s, e);
 	}
+	return 0;
 }
 
 static void add_free(struct ioas_iova_domain *d, uint64_t s, uint64_t e)
@@ -1260,7 +1268,7 @@ static void add_free(struct ioas_iova_domain *d, uint64_t s, uint64_t e)
 	struct path p;
 
 	tree_locate(d, s, &p);
-	add_free_at(d, s, e, &p);
+	(void)add_free_at(d, s, e, &p);
 }
 
 /*
@@ -2157,9 +2165,8 @@ static int free_locked(struct ioas_iova_domain *d, uint64_t pfn,
 	if (resv_overlaps(d, pfn, last))
 		return -ENOENT;
 	tree_locate(d, pfn, &p);
-	if (overlaps_free(d, &p, pfn, last))
+	if (add_free_at(d, pfn, last, &p))
 		return -ENOENT;
-	add_free_at(d, pfn, last, &p);
 	d->nr_alloc -= count;
 	return 0;
 }
