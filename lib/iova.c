@@ -415,18 +415,27 @@ struct path {
 };
 
 /*
- * How many keys of a node are <= v (v < PAD): a binary search of four
- * branch-free steps over the KEYS slots, the last of which is always PAD.
+ * How many keys of a node are <= v (v < PAD): the last of the KEYS slots
+ * is always PAD, so 15 compares, all independent, summed by a tree of
+ * adds. A binary search needs four times fewer compares but each step
+ * waits for the load the previous one chose: descents are chains of these,
+ * and the chain's latency, not the instruction count, set their speed
+ * (w2-frag 73 -> 63 ns/op, w4-exhaust 60 -> 52, w1-steady 31 -> 28 with
+ * ~20% more instructions).
  */
 static inline unsigned int count_le(const uint64_t *k, uint64_t v)
 {
-	unsigned int i = 0;
+	_Static_assert(KEYS == 16, "15 compares");
+	unsigned int a0 = (k[0] <= v) + (k[1] <= v);
+	unsigned int a1 = (k[2] <= v) + (k[3] <= v);
+	unsigned int a2 = (k[4] <= v) + (k[5] <= v);
+	unsigned int a3 = (k[6] <= v) + (k[7] <= v);
+	unsigned int a4 = (k[8] <= v) + (k[9] <= v);
+	unsigned int a5 = (k[10] <= v) + (k[11] <= v);
+	unsigned int a6 = (k[12] <= v) + (k[13] <= v);
+	unsigned int a7 = k[14] <= v;
 
-	i += (k[i + 7] <= v) * 8;
-	i += (k[i + 3] <= v) * 4;
-	i += (k[i + 1] <= v) * 2;
-	i += k[i] <= v;
-	return i;
+	return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
 }
 
 /* ------------------------------------------------------------------ */
