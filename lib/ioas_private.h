@@ -62,8 +62,17 @@ void ioas_space_fidx_off_(int off);
  * @nr ranges. For tests of what a drain does while a size is held.
  */
 struct ioas_iova_cache;
+struct ioas_iova_domain;
 uint32_t ioas_iova_cache_hold_(struct ioas_iova_cache *c, uint64_t npages);
 void ioas_iova_cache_unhold_(struct ioas_iova_cache *c, uint64_t npages,
 			     uint32_t nr);
+
+/*
+ * Test-only: when @on, every path a spill reuses (located together with
+ * the one before it, see spill()) is compared with a new descent, and
+ * ioas_iova_check() fails from the first that differs. Returns how many
+ * were compared so far.
+ */
+uint64_t ioas_iova_verify_paths_(struct ioas_iova_domain *d, bool on);
 
 #endif /* IOAS_PRIVATE_H */

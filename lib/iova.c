@@ -218,6 +218,19 @@ struct ioas_iova_domain {
 	/* protected by lock */
 	uint32_t root;
 	int height;             /* levels; 1: the root is a leaf */
+	/*
+	 * Bumped whenever the root, the height or any inner node's keys or
+	 * children may change: a path located before is what a new descent
+	 * would find while it stays the same (the leaf's slot aside); see
+	 * spill(). Bumped by key_up() (a leaf's first extent changed), by
+	 * leaf_balance2() (extents moved between leaves) and by gather_deal()
+	 * (every split, merge and new or collapsed root deals nodes out).
+	 * Tests check the rule itself (ioas_iova_verify_paths_()).
+	 */
+	uint64_t shape;
+	bool verify_paths;      /* test-only: check every reused path */
+	bool path_bad;          /* one was not what a descent finds */
+	uint64_t paths_verified;
 	uint32_t rms;           /* the root's summary */
 	unsigned int rmo;
 	uint32_t free_node;     /* free-list of nodes, linked through link */
@@ -626,6 +639,7 @@ static void leaf_changed(struct ioas_iova_domain *d, const struct path *p,
 /* node[k]'s least start may have changed: fix the keys above it. */
 static void key_up(struct ioas_iova_domain *d, const struct path *p, int k)
 {
+	d->shape++;
 	for (; k > 0; k--) {
 		const struct bnode *x = N(d, p->node[k]);
 		struct bnode *pa = N(d, p->node[k - 1]);
@@ -712,6 +726,7 @@ static void gather_deal(struct ioas_iova_domain *d, const struct gather *g,
 {
 	unsigned int k, off = 0;
 
+	d->shape++;
 	for (k = 0; k < m; k++) {
 		struct bnode *x = N(d, v[k]);
 		unsigned int c = g->n / m + (k < g->n % m), j;
@@ -876,6 +891,36 @@ static void tree_locate(const struct ioas_iova_domain *d, uint64_t pfn,
 	p->slot[lf] = count_le(N(d, i)->l.s, pfn);
 }
 
+/*
+ * tree_locate() for @u into @p and for @v into @q, the two descents
+ * interleaved level by level: each level's loads wait for the one before,
+ * so two independent chains take about the time of one. @q's leaf slot is
+ * left for its user to count (after a release at @p, see spill()).
+ */
+static void tree_locate2(const struct ioas_iova_domain *d, uint64_t u,
+			 struct path *p, uint64_t v, struct path *q)
+{
+	uint32_t i = d->root, j = d->root;
+	int k, lf = d->height - 1;
+
+	for (k = 0; k < lf; k++) {
+		const struct bnode *x = N(d, i), *y = N(d, j);
+		unsigned int c = count_le(x->i.key, u), e = count_le(y->i.key, v);
+
+		c -= c > 0;
+		e -= e > 0;
+		p->node[k] = i;
+		p->slot[k] = c;
+		q->node[k] = j;
+		q->slot[k] = e;
+		i = x->i.ch[c];
+		j = y->i.ch[e];
+	}
+	p->node[lf] = i;
+	p->slot[lf] = count_le(N(d, i)->l.s, u);
+	q->node[lf] = j;
+}
+
 /* The start of the first extent after the located position, if any. */
 static bool ceil_start(const struct ioas_iova_domain *d, const struct path *p,
 		       uint64_t *cs)
@@ -948,6 +993,7 @@ static void leaf_balance2(struct ioas_iova_domain *d, struct bnode *pa,
 	a->n = na;
 	b->n = nb;
 	pa->i.key[j + 1] = b->l.s[0];
+	d->shape++;
 	/* (ms, mo): the moved extents' summary. */
 	if (ms > pa->i.ms[r])
 		pa->i.ms[r] = ms;
@@ -2165,19 +2211,24 @@ IOAS_EXPORT int ioas_iova_claim(struct ioas_iova_domain *d, uint64_t pfn,
 	return ret;
 }
 
+/* Release [pfn, last], which held @count allocations, located at @p. */
+static int free_at(struct ioas_iova_domain *d, uint64_t pfn, uint64_t last,
+		   uint64_t count, struct path *p)
+{
+	if (resv_overlaps(d, pfn, last) || add_free_at(d, pfn, last, p))
+		return -ENOENT;
+	d->nr_alloc -= count;
+	return 0;
+}
+
 /* Release [pfn, last], which held @count allocations. */
 static int free_locked(struct ioas_iova_domain *d, uint64_t pfn,
 		       uint64_t last, uint64_t count)
 {
 	struct path p;
 
-	if (resv_overlaps(d, pfn, last))
-		return -ENOENT;
 	tree_locate(d, pfn, &p);
-	if (add_free_at(d, pfn, last, &p))
-		return -ENOENT;
-	d->nr_alloc -= count;
-	return 0;
+	return free_at(d, pfn, last, count, &p);
 }
 
 IOAS_EXPORT int ioas_iova_free(struct ioas_iova_domain *d, uint64_t pfn,
@@ -2246,6 +2297,17 @@ static void cache_destroy(struct ioas_iova_cache *c)
 	meta_add(d, -(int64_t)sizeof(*c));
 	dunlock(d);
 	ioas_free_(c);
+}
+
+uint64_t ioas_iova_verify_paths_(struct ioas_iova_domain *d, bool on)
+{
+	uint64_t n;
+
+	dlock(d);
+	d->verify_paths = on;
+	n = d->paths_verified;
+	dunlock(d);
+	return n;
 }
 
 uint32_t ioas_iova_cache_hold_(struct ioas_iova_cache *c, uint64_t npages)
@@ -2581,12 +2643,121 @@ IOAS_EXPORT int ioas_iova_alloc_fast(struct ioas_iova_cache *c,
 	return 0;
 }
 
+/*
+ * Release v[i..j), ranges of @npages that follow each other: as one range
+ * if it is good, located at @p (NULL: locate it here); else one by one,
+ * dropping the bad or double ones, never inserting them.
+ */
+static void spill_run(struct ioas_iova_domain *d, const uint64_t *v,
+		      uint32_t i, uint32_t j, uint64_t npages, struct path *p)
+{
+	uint64_t last;
+
+	if (!range_check(d, v[i], (j - i) * npages, &last) &&
+	    !(p ? free_at(d, v[i], last, j - i, p) :
+		  free_locked(d, v[i], last, j - i)))
+		return;
+	for (; i < j; i++)
+		if (!range_check(d, v[i], npages, &last))
+			(void)free_locked(d, v[i], last, 1);
+}
+
+/*
+ * Test-only (ioas_iova_verify_paths_()): the proof behind reusing a path
+ * is that no descent changes while d->shape does not. Probes at the
+ * released range and, around it, at every extent's first pfn and past its
+ * last under the leaf's parent, with a digest of where a descent for each
+ * goes (leaf slot aside), taken before a release and compared after it
+ * when the shape did not change: a key or child that changed without a
+ * bump moves one of them (a release changes keys and children only along
+ * its path and among its leaf's and its parent's siblings).
+ */
+struct probes {
+	uint64_t *pfn, *h;
+	size_t n, cap;
+};
+
+static uint64_t probe_digest(const struct ioas_iova_domain *d, uint64_t pfn)
+{
+	struct path f;
+	uint64_t h = (uint64_t)d->height;
+	int k;
+
+	tree_locate(d, pfn, &f);
+	for (k = 0; k < d->height; k++)
+		h = (h ^ f.node[k] ^
+		     (uint64_t)(k + 1 < d->height ? f.slot[k] : 0) << 32) *
+		    UINT64_C(0x100000001b3);
+	return h;
+}
+
+static void probe_walk(const struct ioas_iova_domain *d, uint32_t i, int k,
+		       struct probes *pr)
+{
+	const struct bnode *x = N(d, i);
+	unsigned int j;
+
+	for (j = 0; j < x->n; j++) {
+		if (k + 1 < d->height) {
+			probe_walk(d, x->i.ch[j], k + 1, pr);
+			continue;
+		}
+		if (pr->n + 2 > pr->cap)
+			return;
+		pr->pfn[pr->n++] = x->l.s[j];
+		if (LE(x, j) < d->last_pfn)
+			pr->pfn[pr->n++] = LE(x, j) + 1;
+	}
+}
+
+static void probes_take(const struct ioas_iova_domain *d, const struct path *p,
+			uint64_t s, uint64_t e, struct probes *pr)
+{
+	int up = d->height > 1 ? d->height - 2 : 0;
+	size_t k;
+
+	pr->n = 0;
+	pr->pfn[pr->n++] = s;
+	if (e < d->last_pfn)
+		pr->pfn[pr->n++] = e + 1;
+	if (d->nr_ext)
+		probe_walk(d, p->node[up], up, pr);
+	for (k = 0; k < pr->n; k++)
+		pr->h[k] = probe_digest(d, pr->pfn[k]);
+}
+
+static void probes_compare(struct ioas_iova_domain *d,
+			   const struct probes *pr)
+{
+	size_t k;
+
+	for (k = 0; k < pr->n; k++)
+		if (probe_digest(d, pr->pfn[k]) != pr->h[k])
+			d->path_bad = true;
+}
+
+/* Test-only (ioas_iova_verify_paths_()): is @q what a descent finds? */
+static void __attribute__((noinline))
+path_verify(struct ioas_iova_domain *d, uint64_t pfn, const struct path *q)
+{
+	struct path f;
+	int k;
+
+	tree_locate(d, pfn, &f);
+	d->paths_verified++;
+	for (k = 0; k < d->height; k++)
+		if (f.node[k] != q->node[k] || f.slot[k] != q->slot[k])
+			d->path_bad = true;
+}
+
 static void __attribute__((noinline))
 spill(struct ioas_iova_cache *c, uint64_t npages)
 {
 	struct ioas_iova_domain *d = c->d;
 	uint64_t *v = c->pfn[npages - 1], last;
-	uint32_t i, j, half = MAG / 2;
+	uint32_t i, j, k, nr = 0, run[MAG / 2 + 1], half = MAG / 2;
+	struct probes pr = { 0 };
+	struct path p, q;
 
 	/*
 	 * The oldest half goes back, the hot top stays. Ranges freed in
@@ -2595,24 +2766,59 @@ spill(struct ioas_iova_cache *c, uint64_t npages)
 	 * cost more than it saved: the order of releases does not change
 	 * what the tree holds after them).
 	 */
-	dlock(d);
-	gen_bump(d);
 	for (i = 0; i < half; i = j) {
 		for (j = i + 1; j < half && v[j] == v[j - 1] + npages; j++)
 			;
-		/* A bad or double release is dropped, never inserted. */
-		if (range_check(d, v[i], (j - i) * npages, &last) ||
-		    free_locked(d, v[i], last, j - i)) {
-			for (j = i + 1; j > i && j <= half; j = i + 1) {
-				if (!range_check(d, v[i], npages, &last))
-					(void)free_locked(d, v[i], last, 1);
-				i++;
-				break;
-			}
-			j = i;
+		run[nr++] = i;
+	}
+	run[nr] = half;
+	dlock(d);
+	gen_bump(d);
+	if (__builtin_expect(d->verify_paths, 0)) {
+		pr.cap = 2 * KEYS * KEYS + 2;
+		pr.pfn = ioas_calloc_(pr.cap, sizeof(*pr.pfn));
+		pr.h = ioas_calloc_(pr.cap, sizeof(*pr.h));
+	}
+	/*
+	 * Two runs at a time are located together (tree_locate2()). The
+	 * second's path still holds after the first's release unless that
+	 * changed the tree's shape; then it is located again.
+	 */
+	for (k = 0; k < nr; k += 2) {
+		uint32_t a = run[k], b = run[k + 1];
+		uint64_t shape;
+		bool two = k + 1 < nr && !range_check(d, v[b],
+						     (run[k + 2] - b) * npages,
+						     &last) &&
+			   !range_check(d, v[a], (b - a) * npages, &last);
+
+		if (!two) {
+			spill_run(d, v, a, b, npages, NULL);
+			if (k + 1 < nr)
+				spill_run(d, v, b, run[k + 2], npages, NULL);
+			continue;
+		}
+		tree_locate2(d, v[a], &p, v[b], &q);
+		shape = d->shape;
+		if (pr.pfn && pr.h)
+			probes_take(d, &p, v[a], v[b - 1] + npages - 1, &pr);
+		spill_run(d, v, a, b, npages, &p);
+		if (pr.pfn && pr.h && d->shape == shape)
+			probes_compare(d, &pr);
+		if (d->shape == shape) {
+			int lf = d->height - 1;
+
+			q.slot[lf] = count_le(N(d, q.node[lf])->l.s, v[b]);
+			if (__builtin_expect(d->verify_paths, 0))
+				path_verify(d, v[b], &q);
+			spill_run(d, v, b, run[k + 2], npages, &q);
+		} else {
+			spill_run(d, v, b, run[k + 2], npages, NULL);
 		}
 	}
 	dunlock(d);
+	ioas_free_(pr.pfn);
+	ioas_free_(pr.h);
 	memmove(v, v + half, (MAG - half) * sizeof(v[0]));
 }
 
@@ -2946,7 +3152,8 @@ IOAS_EXPORT int ioas_iova_check(struct ioas_iova_domain *d)
 		bad = true;
 	else if (free_nodes + d->nr_nodes + (d->cap - d->fresh) != pool_cap(d))
 		bad = true;
-	if (pool_cap(d) < bank_nodes(d->nr_alloc + d->nr_resv + 1))
+	if (pool_cap(d) < bank_nodes(d->nr_alloc + d->nr_resv + 1) ||
+	    d->path_bad)
 		bad = true;
 	for (ca = d->caches; ca && !bad; ca = ca->next)
 		for (unsigned int k = 0; k < CACHE_SIZES && !bad; k++)

@@ -31,6 +31,7 @@
 #include <ioas/iova.h>
 
 #include "fuzz_check.h"
+#include "ioas_private.h"
 
 #define MAXP 512   /* pfns in the model domain */
 #define MAXA 256   /* live allocations tracked */
@@ -328,6 +329,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.last_pfn = M.base + M.np - 1;
 	CHECK(ioas_iova_domain_new(&cfg, &d) == 0);
 	CHECK(ioas_iova_cache_new(d, &c) == 0);
+	/* Every path a spill reuses is checked against a new descent. */
+	(void)ioas_iova_verify_paths_(d, true);
 	sync_holes(d);
 
 	for (ops = 0; ops < MAXOPS && r.n; ops++) {

@@ -924,6 +924,105 @@ static void test_iova_random_releases_keep_tree_exact(void **state)
 	ioas_iova_domain_free(d);
 }
 
+/*
+ * Spills locate two runs at once and reuse the second path while the
+ * tree's shape holds (spill()): through a tree five levels deep, every
+ * reused path must be what a new descent finds, and the releases must
+ * leave exactly the free space a bitmap says.
+ */
+static void test_iova_spills_reuse_paths_exactly(void **state)
+{
+	enum { N = 6000, SPAN = 4 * N };
+	static uint64_t p[N], n[N];
+	static unsigned char used[SPAN + 1];
+	struct ioas_iova_domain *d;
+	struct ioas_iova_cache *c;
+	uint64_t seed = 777, k, nfree = 0;
+	unsigned int i, j;
+
+	(void)state;
+	d = t_domain(1, SPAN, 0);
+	assert_int_equal(ioas_iova_cache_new(d, &c), 0);
+	assert_int_equal(ioas_iova_verify_paths_(d, true), 0);
+	for (i = 0; i < N; i++) {
+		n[i] = 1 + i % 4;
+		assert_int_equal(ioas_iova_alloc(d, n[i], UINT64_MAX, 0, &p[i]),
+				 0);
+		for (k = 0; k < n[i]; k++)
+			used[p[i] + k] = 1;
+	}
+	for (i = N - 1; i > 0; i--) {
+		uint64_t t;
+
+		seed = seed * 6364136223846793005u + 1442695040888963407u;
+		j = (unsigned int)((seed >> 33) % (i + 1));
+		t = p[i];
+		p[i] = p[j];
+		p[j] = t;
+		t = n[i];
+		n[i] = n[j];
+		n[j] = t;
+	}
+	for (i = 0; i < N; i++) {
+		assert_int_equal(ioas_iova_free_fast(c, p[i], n[i]), 0);
+		for (k = 0; k < n[i]; k++)
+			used[p[i] + k] = 0;
+		if (i % 2000 == 1999) {
+			struct ioas_iova_info v = t_info(d);
+			uint64_t cached = 0;
+
+			assert_int_equal(ioas_iova_check(d), 0);
+			/* Free in the tree = free by the bitmap - parked. */
+			for (j = 0, nfree = 0; j <= SPAN; j++)
+				nfree += j >= 1 && !used[j];
+			cached = nfree - v.free_pfns;
+			assert_true(nfree >= v.free_pfns);
+			assert_true(cached <= 4 * 64 * 4);
+		}
+	}
+	ioas_iova_cache_flush(c);
+	assert_int_equal(ioas_iova_check(d), 0);
+	assert_true(t_info(d).free_pfns == SPAN);
+	assert_true(t_info(d).nr_extents == 1);
+	/* Most second paths were reused, each checked. */
+	assert_true(ioas_iova_verify_paths_(d, false) > N / 64);
+	ioas_iova_cache_free(c);
+	ioas_iova_domain_free(d);
+}
+
+/*
+ * The first release of a spill pair splits the root leaf (16 extents):
+ * the tree grows a level, and the second path, located the level before,
+ * must be located again.
+ */
+static void test_iova_spill_pair_across_a_root_split(void **state)
+{
+	struct ioas_iova_domain *d;
+	struct ioas_iova_cache *c;
+	uint64_t k;
+
+	(void)state;
+	d = t_domain(1, 1000, 0);
+	assert_int_equal(ioas_iova_cache_new(d, &c), 0);
+	(void)ioas_iova_verify_paths_(d, true);
+	for (k = 1; k <= 1000; k++)
+		t_ok(d, ioas_iova_claim(d, k, 1));
+	for (k = 1; k <= 15; k++)
+		t_ok(d, ioas_iova_free(d, 10 * k, 1));
+	assert_true(t_info(d).nr_extents == 15);
+	/* 64 lone pages: the 64th push spills the first 32, two by two. */
+	for (k = 0; k < 64; k++)
+		assert_int_equal(ioas_iova_free_fast(c, 500 + 2 * k, 1), 0);
+	assert_int_equal(ioas_iova_check(d), 0);
+	assert_true(t_info(d).nr_extents == 15 + 32);
+	ioas_iova_cache_flush(c);
+	assert_int_equal(ioas_iova_check(d), 0);
+	assert_true(t_info(d).nr_extents == 15 + 64);
+	(void)ioas_iova_verify_paths_(d, false);
+	ioas_iova_cache_free(c);
+	ioas_iova_domain_free(d);
+}
+
 static void test_iova_cache_is_bounded(void **state)
 {
 	struct ioas_iova_domain *d;
@@ -1691,6 +1790,8 @@ int main(void)
 		cmocka_unit_test(test_iova_fail_fast_hint_is_exact),
 		cmocka_unit_test(test_iova_fail_fast_hint_still_drains),
 		cmocka_unit_test(test_iova_random_releases_keep_tree_exact),
+		cmocka_unit_test(test_iova_spills_reuse_paths_exactly),
+		cmocka_unit_test(test_iova_spill_pair_across_a_root_split),
 		cmocka_unit_test(test_iova_cache_is_bounded),
 		cmocka_unit_test(test_iova_cache_count_word_edges),
 		cmocka_unit_test(
