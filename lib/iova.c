@@ -451,6 +451,22 @@ static inline unsigned int count_le(const uint64_t *k, uint64_t v)
 	return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
 }
 
+/*
+ * count_le() by a binary search of four branch-free steps: a quarter of
+ * the instructions, four times the latency; for a count off the critical
+ * path.
+ */
+static inline unsigned int count_le_bin(const uint64_t *k, uint64_t v)
+{
+	unsigned int i = 0;
+
+	i += (k[i + 7] <= v) * 8;
+	i += (k[i + 3] <= v) * 4;
+	i += (k[i + 1] <= v) * 2;
+	i += k[i] <= v;
+	return i;
+}
+
 /* ------------------------------------------------------------------ */
 /* reservations: the tree, and a flat copy for the release path        */
 
@@ -506,7 +522,7 @@ static inline bool resv_overlaps(const struct ioas_iova_domain *d,
 				 uint64_t s, uint64_t e)
 {
 	if (d->nr_flat <= RFLAT)
-		return d->flat_e1[count_le(d->flat_s, e)] > s;
+		return d->flat_e1[count_le_bin(d->flat_s, e)] > s;
 	return itree_iter_first(&d->resv, s, e) != NULL;
 }
 
