@@ -2661,17 +2661,16 @@ IOAS_EXPORT int ioas_iova_alloc_fast(struct ioas_iova_cache *c,
 
 /*
  * Release v[i..j), ranges of @npages that follow each other: as one range
- * if it is good, located at @p (NULL: locate it here); else one by one,
- * dropping the bad or double ones, never inserting them.
+ * [v[i], last] if range_check() passed it (@ok), located at @p (NULL:
+ * locate it here); else one by one, dropping the bad or double ones,
+ * never inserting them.
  */
 static void spill_run(struct ioas_iova_domain *d, const uint64_t *v,
-		      uint32_t i, uint32_t j, uint64_t npages, struct path *p)
+		      uint32_t i, uint32_t j, uint64_t npages, bool ok,
+		      uint64_t last, struct path *p)
 {
-	uint64_t last;
-
-	if (!range_check(d, v[i], (j - i) * npages, &last) &&
-	    !(p ? free_at(d, v[i], last, j - i, p) :
-		  free_locked(d, v[i], last, j - i)))
+	if (ok && !(p ? free_at(d, v[i], last, j - i, p) :
+			free_locked(d, v[i], last, j - i)))
 		return;
 	for (; i < j; i++)
 		if (!range_check(d, v[i], npages, &last))
@@ -2770,7 +2769,7 @@ static void __attribute__((noinline))
 spill(struct ioas_iova_cache *c, uint64_t npages)
 {
 	struct ioas_iova_domain *d = c->d;
-	uint64_t *v = c->pfn[npages - 1], last;
+	uint64_t *v = c->pfn[npages - 1];
 	uint32_t i, j, k, nr = 0, run[MAG / 2 + 1], half = MAG / 2;
 	struct probes pr = { 0 };
 	struct path p, q;
@@ -2802,23 +2801,24 @@ spill(struct ioas_iova_cache *c, uint64_t npages)
 	 */
 	for (k = 0; k < nr; k += 2) {
 		uint32_t a = run[k], b = run[k + 1];
-		uint64_t shape;
-		bool two = k + 1 < nr && !range_check(d, v[b],
-						     (run[k + 2] - b) * npages,
-						     &last) &&
-			   !range_check(d, v[a], (b - a) * npages, &last);
+		uint64_t shape, la = 0, lb = 0;
+		bool oka = !range_check(d, v[a], (b - a) * npages, &la);
+		bool okb = k + 1 < nr && !range_check(d, v[b],
+						      (run[k + 2] - b) * npages,
+						      &lb);
 
-		if (!two) {
-			spill_run(d, v, a, b, npages, NULL);
+		if (!oka || !okb) {
+			spill_run(d, v, a, b, npages, oka, la, NULL);
 			if (k + 1 < nr)
-				spill_run(d, v, b, run[k + 2], npages, NULL);
+				spill_run(d, v, b, run[k + 2], npages, okb, lb,
+					  NULL);
 			continue;
 		}
 		tree_locate2(d, v[a], &p, v[b], &q);
 		shape = d->shape;
 		if (pr.pfn && pr.h)
-			probes_take(d, &p, v[a], v[b - 1] + npages - 1, &pr);
-		spill_run(d, v, a, b, npages, &p);
+			probes_take(d, &p, v[a], la, &pr);
+		spill_run(d, v, a, b, npages, true, la, &p);
 		if (pr.pfn && pr.h && d->shape == shape)
 			probes_compare(d, &pr);
 		if (d->shape == shape) {
@@ -2827,9 +2827,9 @@ spill(struct ioas_iova_cache *c, uint64_t npages)
 			q.slot[lf] = count_le(N(d, q.node[lf])->l.s, v[b]);
 			if (__builtin_expect(d->verify_paths, 0))
 				path_verify(d, v[b], &q);
-			spill_run(d, v, b, run[k + 2], npages, &q);
+			spill_run(d, v, b, run[k + 2], npages, true, lb, &q);
 		} else {
-			spill_run(d, v, b, run[k + 2], npages, NULL);
+			spill_run(d, v, b, run[k + 2], npages, true, lb, NULL);
 		}
 	}
 	dunlock(d);
