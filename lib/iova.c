@@ -451,6 +451,21 @@ static inline unsigned int count_le(const uint64_t *k, uint64_t v)
 	return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
 }
 
+/* count_le() for an inner node: keys past IMAX - 1 are always PAD. */
+static inline unsigned int count_le_inner(const uint64_t *k, uint64_t v)
+{
+	_Static_assert(IMAX == 13, "13 compares");
+	unsigned int a0 = (k[0] <= v) + (k[1] <= v);
+	unsigned int a1 = (k[2] <= v) + (k[3] <= v);
+	unsigned int a2 = (k[4] <= v) + (k[5] <= v);
+	unsigned int a3 = (k[6] <= v) + (k[7] <= v);
+	unsigned int a4 = (k[8] <= v) + (k[9] <= v);
+	unsigned int a5 = (k[10] <= v) + (k[11] <= v);
+	unsigned int a6 = k[12] <= v;
+
+	return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + a6);
+}
+
 /*
  * count_le() by a binary search of four branch-free steps: a quarter of
  * the instructions, four times the latency; for a count off the critical
@@ -896,7 +911,7 @@ static void tree_locate(const struct ioas_iova_domain *d, uint64_t pfn,
 
 	for (k = 0; k < lf; k++) {
 		const struct bnode *x = N(d, i);
-		unsigned int c = count_le(x->i.key, pfn);
+		unsigned int c = count_le_inner(x->i.key, pfn);
 
 		c -= c > 0;
 		p->node[k] = i;
@@ -921,7 +936,8 @@ static void tree_locate2(const struct ioas_iova_domain *d, uint64_t u,
 
 	for (k = 0; k < lf; k++) {
 		const struct bnode *x = N(d, i), *y = N(d, j);
-		unsigned int c = count_le(x->i.key, u), e = count_le(y->i.key, v);
+		unsigned int c = count_le_inner(x->i.key, u);
+		unsigned int e = count_le_inner(y->i.key, v);
 
 		c -= c > 0;
 		e -= e > 0;
