@@ -14,14 +14,17 @@
  *       naturally aligned block of 2^k pfns (ext_order(); each leaf extent
  *       keeps its own in the top byte of its last pfn).
  *
- * Keys sit in 16 slots padded with PAD, so the search in a node is four
- * branch-free steps. Allocations are not recorded: a release names its
- * size (as Linux's free_iova_fast() and every DMA unmap do), and the tree
- * tells a release of free space from a release of allocated space.
- * Reservations live in an interval tree of their own (lib/itree,
- * overlapping nodes allowed, one node per reserve call), and their pfns are
- * simply absent from the free tree. So: free = domain - reservations -
- * allocations, exactly.
+ * Keys sit in 16 slots padded with PAD, so the search in a node is one
+ * round of independent compares without a branch (count_le()). A descent
+ * is a chain of dependent loads, so a spill locates two runs at once and
+ * keeps the second's path while the tree's shape holds (spill()).
+ * Allocations are not recorded: a release names its size (as Linux's
+ * free_iova_fast() and every DMA unmap do), and the tree tells a release
+ * of free space from a release of allocated space. Reservations live in
+ * an interval tree of their own (lib/itree, overlapping nodes allowed, one
+ * node per reserve call), with a flat copy for releases while they make
+ * few ranges, and their pfns are simply absent from the free tree. So:
+ * free = domain - reservations - allocations, exactly.
  *
  * Search. A request is (n pfns, window [lo, hi], alignment a = 2^j, phase
  * p). Top-down it is the highest fitting x, bottom-up the lowest: a
