@@ -882,13 +882,33 @@ static void test_iova_fail_fast_hint_still_drains(void **state)
  * Releases in random order through every tree case (new leaf, merge with
  * one neighbour, merge with both, rotations), checked after each step.
  */
+/* Shuffle p[] and n[] alike (Fisher-Yates, a 64-bit LCG from *seed). */
+static void t_shuffle2(uint64_t *p, uint64_t *n, unsigned int nr,
+		       uint64_t *seed)
+{
+	unsigned int i, j;
+
+	for (i = nr - 1; i > 0; i--) {
+		uint64_t t;
+
+		*seed = *seed * 6364136223846793005u + 1442695040888963407u;
+		j = (unsigned int)((*seed >> 33) % (i + 1));
+		t = p[i];
+		p[i] = p[j];
+		p[j] = t;
+		t = n[i];
+		n[i] = n[j];
+		n[j] = t;
+	}
+}
+
 static void test_iova_random_releases_keep_tree_exact(void **state)
 {
 	enum { N = 3000 };
 	static uint64_t p[N], n[N];
 	struct ioas_iova_domain *d;
 	uint64_t seed = 12345;
-	unsigned int i, j, round;
+	unsigned int i, round;
 
 	(void)state;
 	d = t_domain(1, 4 * N, IOAS_IOVA_BOTTOMUP);
@@ -899,19 +919,7 @@ static void test_iova_random_releases_keep_tree_exact(void **state)
 							 &p[i]),
 					 0);
 		}
-		for (i = N - 1; i > 0; i--) {
-			uint64_t t;
-
-			seed = seed * 6364136223846793005u +
-			       1442695040888963407u;
-			j = (unsigned int)((seed >> 33) % (i + 1));
-			t = p[i];
-			p[i] = p[j];
-			p[j] = t;
-			t = n[i];
-			n[i] = n[j];
-			n[j] = t;
-		}
+		t_shuffle2(p, n, N, &seed);
 		for (i = 0; i < N; i++) {
 			assert_int_equal(ioas_iova_free(d, p[i], n[i]), 0);
 			if (i % 16 == 0 || i > N - 64)
@@ -951,18 +959,7 @@ static void test_iova_spills_reuse_paths_exactly(void **state)
 		for (k = 0; k < n[i]; k++)
 			used[p[i] + k] = 1;
 	}
-	for (i = N - 1; i > 0; i--) {
-		uint64_t t;
-
-		seed = seed * 6364136223846793005u + 1442695040888963407u;
-		j = (unsigned int)((seed >> 33) % (i + 1));
-		t = p[i];
-		p[i] = p[j];
-		p[j] = t;
-		t = n[i];
-		n[i] = n[j];
-		n[j] = t;
-	}
+	t_shuffle2(p, n, N, &seed);
 	for (i = 0; i < N; i++) {
 		assert_int_equal(ioas_iova_free_fast(c, p[i], n[i]), 0);
 		for (k = 0; k < n[i]; k++)
