@@ -2687,6 +2687,24 @@ static void spill_run(struct ioas_iova_domain *d, const uint64_t *v,
 			(void)free_locked(d, v[i], last, 1);
 }
 
+typedef void ext_fn(const struct ioas_iova_domain *d, uint64_t s,
+		    uint64_t e, void *arg);
+
+/* @fn on every extent under node @i at level @k, in order. */
+static void ext_walk(const struct ioas_iova_domain *d, uint32_t i, int k,
+		     ext_fn *fn, void *arg)
+{
+	const struct bnode *x = N(d, i);
+	unsigned int j;
+
+	for (j = 0; j < x->n; j++) {
+		if (k + 1 < d->height)
+			ext_walk(d, x->i.ch[j], k + 1, fn, arg);
+		else
+			fn(d, x->l.s[j], LE(x, j), arg);
+	}
+}
+
 /*
  * Test-only (ioas_iova_verify_paths_()): the proof behind reusing a path
  * is that no descent changes while d->shape does not. Probes at the
@@ -2716,23 +2734,16 @@ static uint64_t probe_digest(const struct ioas_iova_domain *d, uint64_t pfn)
 	return h;
 }
 
-static void probe_walk(const struct ioas_iova_domain *d, uint32_t i, int k,
-		       struct probes *pr)
+static void probe_add(const struct ioas_iova_domain *d, uint64_t s,
+		      uint64_t e, void *arg)
 {
-	const struct bnode *x = N(d, i);
-	unsigned int j;
+	struct probes *pr = arg;
 
-	for (j = 0; j < x->n; j++) {
-		if (k + 1 < d->height) {
-			probe_walk(d, x->i.ch[j], k + 1, pr);
-			continue;
-		}
-		if (pr->n + 2 > pr->cap)
-			return;
-		pr->pfn[pr->n++] = x->l.s[j];
-		if (LE(x, j) < d->last_pfn)
-			pr->pfn[pr->n++] = LE(x, j) + 1;
-	}
+	if (pr->n + 2 > pr->cap)
+		return;
+	pr->pfn[pr->n++] = s;
+	if (e < d->last_pfn)
+		pr->pfn[pr->n++] = e + 1;
 }
 
 static void probes_take(const struct ioas_iova_domain *d, const struct path *p,
@@ -2746,7 +2757,7 @@ static void probes_take(const struct ioas_iova_domain *d, const struct path *p,
 	if (e < d->last_pfn)
 		pr->pfn[pr->n++] = e + 1;
 	if (d->nr_ext)
-		probe_walk(d, p->node[up], up, pr);
+		ext_walk(d, p->node[up], up, probe_add, pr);
 	for (k = 0; k < pr->n; k++)
 		pr->h[k] = probe_digest(d, pr->pfn[k]);
 }
@@ -2935,23 +2946,17 @@ struct walk {
 	size_t cap, nr;
 };
 
-static void holes_walk(const struct ioas_iova_domain *d, uint32_t i,
-		       int k, struct walk *w)
+static void hole_add(const struct ioas_iova_domain *d, uint64_t s,
+		     uint64_t e, void *arg)
 {
-	const struct bnode *x = N(d, i);
-	unsigned int j;
+	struct walk *w = arg;
 
-	for (j = 0; j < x->n; j++) {
-		if (k + 1 < d->height) {
-			holes_walk(d, x->i.ch[j], k + 1, w);
-			continue;
-		}
-		if (w->nr < w->cap) {
-			w->out[w->nr].start = x->l.s[j];
-			w->out[w->nr].last = LE(x, j);
-		}
-		w->nr++;
+	(void)d;
+	if (w->nr < w->cap) {
+		w->out[w->nr].start = s;
+		w->out[w->nr].last = e;
 	}
+	w->nr++;
 }
 
 IOAS_EXPORT int ioas_iova_holes(struct ioas_iova_domain *d,
@@ -2960,7 +2965,7 @@ IOAS_EXPORT int ioas_iova_holes(struct ioas_iova_domain *d,
 	struct walk w = { out, out ? cap : 0, 0 };
 
 	dlock(d);
-	holes_walk(d, d->root, 0, &w);
+	ext_walk(d, d->root, 0, hole_add, &w);
 	dunlock(d);
 	*nr = w.nr;
 	return w.nr > w.cap ? -EMSGSIZE : 0;
