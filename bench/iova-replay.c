@@ -509,27 +509,27 @@ static inline void cpu_relax(void)
  * Threads start together, each on its own CPU. A sleeping barrier is not
  * enough: the scheduler may wake the other worker on the waker's CPU and
  * run it only once the waker blocks, after its whole stream (seen here:
- * two streams of 1.6 ms ran one after the other). Worker k is pinned to
- * the k-th CPU it may use (if it may use that many), then all spin until
- * every one has arrived.
+ * two streams of 1.6 ms ran one after the other). When there are at
+ * least as many CPUs as workers, worker k is pinned to the k-th CPU it may
+ * use, then all spin until every one has arrived.
  */
 static void start_line(struct run *r, unsigned int k)
 {
 	cpu_set_t set, one;
 	unsigned int cpu, seen = 0;
 
-	if (r->threads > 1 && !sched_getaffinity(0, sizeof(set), &set) &&
-	    (unsigned int)CPU_COUNT(&set) >= r->threads) {
-		for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
-			if (!CPU_ISSET(cpu, &set))
-				continue;
-			if (seen++ == k)
-				break;
-		}
-		CPU_ZERO(&one);
-		CPU_SET(cpu, &one);
-		(void)pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
+	if (r->threads < 2 || sched_getaffinity(0, sizeof(set), &set) ||
+	    (unsigned int)CPU_COUNT(&set) < r->threads)
+		return; /* one thread, or more threads than CPUs: no spinning */
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &set))
+			continue;
+		if (seen++ == k)
+			break;
 	}
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	(void)pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
 	__atomic_add_fetch(&r->ready, 1, __ATOMIC_ACQ_REL);
 	while (__atomic_load_n(&r->ready, __ATOMIC_ACQUIRE) < r->threads)
 		cpu_relax();
