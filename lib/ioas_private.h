@@ -70,8 +70,9 @@ void ioas_iova_cache_unhold_(struct ioas_iova_cache *c, uint64_t npages,
 /*
  * Test-only: when @on, every path a spill reuses (located together with
  * the one before it, see spill()) is compared with a new descent, and
- * ioas_iova_check() fails from the first that differs. Returns how many
- * were compared so far.
+ * probes around each first release must descend the same while the tree's
+ * shape holds; ioas_iova_check() fails from the first that differs.
+ * Returns how many reused paths were compared so far.
  */
 uint64_t ioas_iova_verify_paths_(struct ioas_iova_domain *d, bool on);
 

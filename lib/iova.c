@@ -1283,6 +1283,7 @@ static int add_free_at(struct ioas_iova_domain *d, uint64_t s, uint64_t e,
 	bool jf, jc, near, hc;
 
 	near = i < x->n;
+	/* ceil_start() would give x->l.s[i] too, through a call. */
 	if (near)
 		cs = x->l.s[i];
 	hc = near || ceil_start(d, p, &cs);
@@ -2753,9 +2754,7 @@ static void probes_take(const struct ioas_iova_domain *d, const struct path *p,
 	size_t k;
 
 	pr->n = 0;
-	pr->pfn[pr->n++] = s;
-	if (e < d->last_pfn)
-		pr->pfn[pr->n++] = e + 1;
+	probe_add(d, s, e, pr);
 	if (d->nr_ext)
 		ext_walk(d, p->node[up], up, probe_add, pr);
 	for (k = 0; k < pr->n; k++)
@@ -2794,6 +2793,7 @@ spill(struct ioas_iova_cache *c, uint64_t npages)
 	uint32_t i, j, k, nr = 0, run[MAG / 2 + 1], half = MAG / 2;
 	struct probes pr = { 0 };
 	struct path p, q;
+	bool probing = false;
 
 	/*
 	 * The oldest half goes back, the hot top stays. Ranges freed in
@@ -2814,6 +2814,7 @@ spill(struct ioas_iova_cache *c, uint64_t npages)
 		pr.cap = 2 * KEYS * KEYS + 2;
 		pr.pfn = ioas_calloc_(pr.cap, sizeof(*pr.pfn));
 		pr.h = ioas_calloc_(pr.cap, sizeof(*pr.h));
+		probing = pr.pfn && pr.h;
 	}
 	/*
 	 * Two runs at a time are located together (tree_locate2()). The
@@ -2837,10 +2838,10 @@ spill(struct ioas_iova_cache *c, uint64_t npages)
 		}
 		tree_locate2(d, v[a], &p, v[b], &q);
 		shape = d->shape;
-		if (pr.pfn && pr.h)
+		if (probing)
 			probes_take(d, &p, v[a], la, &pr);
 		spill_run(d, v, a, b, npages, true, la, &p);
-		if (pr.pfn && pr.h && d->shape == shape)
+		if (probing && d->shape == shape)
 			probes_compare(d, &pr);
 		if (d->shape == shape) {
 			int lf = d->height - 1;
